@@ -1,0 +1,53 @@
+# OnDijon — `make run` starts the product, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test lint typecheck pytest translations messages bench clean
+
+run: $(VENV)/.run-deps translations
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_territory --if-empty
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py serve --host $(HOST) --port $(PORT) --simulate
+
+test: $(VENV)/.dev-deps translations lint typecheck pytest
+
+lint: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+typecheck: $(VENV)/.dev-deps
+	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py)
+
+pytest: $(VENV)/.dev-deps translations
+	$(VENV)/bin/pytest
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OnDijon needs Python 3.11, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.run-deps
+
+translations: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.run-deps
+	$(VENV)/bin/pybabel compile --domain django --directory locale --locale $* --use-fuzzy --statistics
+
+# Extracting strings needs GNU gettext (xgettext); compiling them does not.
+messages:
+	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+
+clean:
+	rm -rf $(VENV) var

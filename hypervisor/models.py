@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Commune(models.Model):
+    """A member commune of the territory; its polygon is kept as GeoJSON."""
+
+    insee = models.CharField(_("INSEE code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    geometry = models.JSONField(_("boundary (GeoJSON)"))
+    label_lat = models.FloatField(_("label latitude"))
+    label_lon = models.FloatField(_("label longitude"))
+    # The bounding box lets SQL discard most communes before the exact polygon test.
+    min_lat = models.FloatField()
+    max_lat = models.FloatField()
+    min_lon = models.FloatField()
+    max_lon = models.FloatField()
+    approximated = models.BooleanField(
+        _("approximated boundary"),
+        default=False,
+        help_text=_("True when the boundary was derived from the commune's centre and area."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.insee})"
+
+
+class Service(models.Model):
+    """A competent service that incidents are routed to (lighting, roads, police…)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Category × area → competent service. A commune-specific rule beats a territory-wide one."""
+
+    category_code = models.SlugField(_("category code"), max_length=50)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the rule applies to the whole territory."),
+    )
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT)
+    precedence = models.IntegerField(
+        _("precedence"), default=0, help_text=_("Higher wins among rules of the same scope.")
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category_code", "commune", "precedence"],
+                name="routing_rule_unique_scope",
+            )
+        ]
+        # Serves routing: all rules of one category.
+        indexes = [models.Index(fields=["category_code"], name="routing_rule_category")]
+
+    def __str__(self) -> str:
+        area = self.commune.name if self.commune else _("whole territory")
+        return f"{self.category_code} / {area} → {self.service}"
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Information")
+    MINOR = "minor", _("Minor")
+    MAJOR = "major", _("Major")
+    CRITICAL = "critical", _("Critical")
+
+
+class Event(models.Model):
+    """Append-only history of what happened; its id is the live-update sequence number."""
+
+    kind = models.CharField(max_length=80)
+    asset_type = models.CharField(max_length=40)
+    asset_id = models.CharField(max_length=64)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Serves the history of one asset.
+            models.Index(fields=["asset_type", "asset_id"], name="event_asset"),
+            # Serves retention and KPI scans by time.
+            models.Index(fields=["recorded_at"], name="event_recorded_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.asset_type}:{self.asset_id}"
+
+
+class ControlRoomAccess(models.Model):
+    """Holds the hypervisor's permissions; no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_control_room", _("Can watch the control room")),
+            ("view_kpis", _("Can see the KPI board")),
+        ]
+
+    def __str__(self) -> str:
+        return "control room access"

@@ -1,0 +1,109 @@
+"""How domain apps plug into the hypervisor without the hypervisor importing them.
+
+Each app registers, from its `AppConfig.ready()`: the permissions its roles get, its live
+map layers, its event subscribers, its demo seeders and its simulators.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hypervisor.roles import Role
+
+
+class LiveLayer(Protocol):
+    """A map layer whose features are streamed to the control room."""
+
+    name: str
+    label: str
+    event_kinds: frozenset[str]
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Every feature currently on the layer."""
+
+    def feature(self, asset_id: str) -> dict[str, Any] | None:
+        """The current state of one feature, or None when it left the layer."""
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    name: str
+    order: int
+    seed: Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Section:
+    """An entry of the home page, shown to those holding its permission (None: everyone)."""
+
+    label: str
+    url_name: str
+    permission: str | None
+    order: int
+
+
+SimulatorTick = Callable[..., None]
+"""Called with now (datetime), elapsed (simulated seconds) and rng (random.Random)."""
+
+
+@dataclass
+class Registry:
+    _grants: dict[Role, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _layers: dict[str, LiveLayer] = field(default_factory=dict)
+    _subscribers: dict[str, list[Callable[..., None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _seeders: list[DemoSeeder] = field(default_factory=list)
+    _simulators: dict[str, SimulatorTick] = field(default_factory=dict)
+    _sections: dict[str, Section] = field(default_factory=dict)
+
+    def add_section(self, label: str, url_name: str, *, permission: str | None, order: int) -> None:
+        self._sections[url_name] = Section(label, url_name, permission, order)
+
+    def sections(self) -> list[Section]:
+        return sorted(self._sections.values(), key=lambda section: section.order)
+
+    def grant(self, role: Role, permissions: Iterable[str]) -> None:
+        self._grants[role].update(permissions)
+
+    def permissions_of(self, role: Role) -> set[str]:
+        return set(self._grants.get(role, set()))
+
+    def add_layer(self, layer: LiveLayer) -> None:
+        if layer.name in self._layers:
+            raise ValueError(f"Map layer {layer.name!r} is already registered")
+        self._layers[layer.name] = layer
+
+    def layers(self) -> list[LiveLayer]:
+        return list(self._layers.values())
+
+    def layer(self, name: str) -> LiveLayer:
+        return self._layers[name]
+
+    def subscribe(self, kind: str, handler: Callable[..., None]) -> None:
+        if handler not in self._subscribers[kind]:
+            self._subscribers[kind].append(handler)
+
+    def subscribers_of(self, kind: str) -> list[Callable[..., None]]:
+        return list(self._subscribers.get(kind, []))
+
+    def add_demo_seeder(self, name: str, seed: Callable[..., None], *, order: int) -> None:
+        if all(seeder.name != name for seeder in self._seeders):
+            self._seeders.append(DemoSeeder(name=name, order=order, seed=seed))
+
+    def demo_seeders(self) -> list[DemoSeeder]:
+        return sorted(self._seeders, key=lambda seeder: seeder.order)
+
+    def add_simulator(self, name: str, tick: SimulatorTick) -> None:
+        self._simulators[name] = tick
+
+    def simulators(self) -> dict[str, SimulatorTick]:
+        return dict(self._simulators)
+
+
+registry = Registry()
+
+__all__ = ["DemoSeeder", "LiveLayer", "Registry", "Section", "registry"]

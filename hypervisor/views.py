@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from hypervisor import selectors
+from hypervisor.access import public, requires
+from hypervisor.registry import registry
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page: what this visitor may open."""
+    user = request.user
+    sections = [
+        {"label": section.label, "url": reverse(section.url_name)}
+        for section in registry.sections()
+        if section.permission is None
+        or (user.is_authenticated and user.has_perm(section.permission))
+    ]
+    return render(request, "hypervisor/home.html", {"sections": sections})
+
+
+login = public(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html", redirect_authenticated_user=True
+    )
+)
+logout = public(auth_views.LogoutView.as_view())
+
+
+@requires("hypervisor.view_control_room")
+def control_room(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "hypervisor/control_room.html",
+        {
+            "communes": selectors.communes_geojson(),
+            "layers": [
+                {"name": layer.name, "label": str(layer.label)} for layer in registry.layers()
+            ],
+            "map_center": settings.MAP_CENTER,
+            "map_zoom": settings.MAP_ZOOM,
+        },
+    )

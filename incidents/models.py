@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Priority(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+class Category(models.Model):
+    """What kind of problem; carries its default priority and deadline."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    group = models.CharField(_("group"), max_length=50)
+    label_fr = models.CharField(_("French label"), max_length=120)
+    label_en = models.CharField(_("English label"), max_length=120)
+    icon = models.CharField(
+        _("icon"), max_length=40, blank=True, help_text=_("Name of an icon of the icon sprite.")
+    )
+    default_priority = models.CharField(
+        _("default priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    sla_minutes = models.PositiveIntegerField(_("deadline (minutes)"), default=72 * 60)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["group", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ROUTED = "routed", _("Routed")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (Status.NEW, Status.ROUTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Citizen web form")
+    PHONE = "phone", _("Phone")
+    OPEN311 = "open311", _("Open311")
+    OPERATOR = "operator", _("Operator")
+    EQUIPMENT = "equipment", _("Equipment alarm")
+
+
+class Incident(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    description = models.TextField(_("description"), max_length=2000)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    commune = models.ForeignKey(
+        "hypervisor.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    service = models.ForeignKey(
+        "hypervisor.Service",
+        verbose_name=_("competent service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    routing_rule = models.ForeignKey(
+        "hypervisor.RoutingRule",
+        verbose_name=_("routing rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    routing_note = models.CharField(_("routing decision"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            # Serves the open-incident layer of the control room and the operator queue.
+            models.Index(fields=["status", "created_at"], name="incident_status_created"),
+            # Serves the bounding-box prefilter of nearby searches.
+            models.Index(fields=["lat", "lon"], name="incident_lat_lon"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Transition(models.Model):
+    """One step of an incident's life: who moved it, when, from what to what, and why."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,97 @@
+"""Reads on incidents, for views, the live map and other apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import OPEN_STATUSES, Category, Incident, Status
+
+
+def category_options() -> list[dict[str, str]]:
+    """Active categories as the report form shows them (label in the current language)."""
+    return [
+        {"code": category.code, "label": category.label, "icon": category.icon}
+        for category in Category.objects.filter(active=True)
+    ]
+
+
+def category_codes_active() -> set[str]:
+    return set(Category.objects.filter(active=True).values_list("code", flat=True))
+
+
+def _map_feature(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": str(incident.pk),
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "reference": incident.reference,
+        "category": incident.category.label,
+        "icon": incident.category.icon,
+        "status": incident.status,
+        "status_label": str(incident.get_status_display()),
+        "priority": incident.priority,
+        "service": incident.service.name if incident.service else "",
+        "commune": incident.commune.name if incident.commune else "",
+        "routing_note": incident.routing_note,
+        "created_at": incident.created_at.isoformat(),
+        "due_at": incident.due_at.isoformat(),
+    }
+
+
+def _map_queryset() -> QuerySet[Incident]:
+    return Incident.objects.select_related("category", "service", "commune").filter(
+        status__in=OPEN_STATUSES, lat__isnull=False
+    )
+
+
+def incident_map_features() -> list[dict[str, Any]]:
+    """Open, located incidents for the control-room map."""
+    return [_map_feature(incident) for incident in _map_queryset().order_by("created_at")]
+
+
+def incident_map_feature(*, incident_id: str) -> dict[str, Any] | None:
+    """One incident as the map shows it; None once it is no longer open."""
+    incident = _map_queryset().filter(pk=incident_id).first()
+    return _map_feature(incident) if incident else None
+
+
+def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
+    """What the reporter may see: status and its history, no personal data, no free text."""
+    incident = Incident.objects.select_related("category", "commune").filter(pk=incident_id).first()
+    if incident is None:
+        return None
+    return {
+        "reference": incident.reference,
+        "category": incident.category.label,
+        "icon": incident.category.icon,
+        "status": incident.status,
+        "status_label": incident.get_status_display(),
+        "commune": incident.commune.name if incident.commune else "",
+        "created_at": incident.created_at,
+        "is_open": incident.status in OPEN_STATUSES,
+        "history": [
+            {"status": step.to_status, "label": Status(step.to_status).label, "at": step.at}
+            for step in incident.transitions.all()
+        ],
+    }
+
+
+def incident_status_of(*, incident_id: int) -> str | None:
+    return Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()
+
+
+class IncidentLayer:
+    """The control room's layer of open incidents."""
+
+    name = "incidents"
+    label = _("Incidents")
+    event_kinds = frozenset({"incident.opened", "incident.routed"})
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return incident_map_features()
+
+    def feature(self, asset_id: str) -> dict[str, Any] | None:
+        return incident_map_feature(incident_id=asset_id)

@@ -1,0 +1,265 @@
+"""OnDijon settings, driven only by environment variables (see .env.example).
+
+With nothing set, the product runs in the embedded mode: SQLite under var/, an
+in-memory channel layer and Celery tasks run in-process. DATABASE_URL and REDIS_URL
+switch to PostgreSQL, channels_redis and Celery on Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from ondijon.config import Config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ONDIJON_VAR_DIR") or BASE_DIR / "var")
+
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+config = Config()
+
+DEBUG = config.boolean("DJANGO_DEBUG", default=True)
+_database = config.database("DATABASE_URL")
+REDIS_URL = config.redis_url("REDIS_URL")
+CELERY_BROKER_URL = config.redis_url("CELERY_BROKER_URL") or REDIS_URL
+
+# Demo users and the default demo password only ever exist in the embedded demo mode.
+EMBEDDED_MODE = _database is None
+DEMO_MODE = config.boolean("ONDIJON_DEMO", default=DEBUG and EMBEDDED_MODE)
+DEMO_PASSWORD = config.string("ONDIJON_DEMO_PASSWORD", default="ondijon-demo")
+
+_INSECURE_KEY = "django-insecure-ondijon-embedded-mode-only"
+SECRET_KEY = config.string("DJANGO_SECRET_KEY", default=_INSECURE_KEY if DEBUG else "")
+ALLOWED_HOSTS = config.items(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+if not DEBUG:
+    if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY: production mode (DJANGO_DEBUG=false) needs a random secret "
+            "key of at least 32 characters."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS: production mode (DJANGO_DEBUG=false) needs the host names "
+            "this server answers to, comma-separated."
+        )
+    if DEMO_MODE:
+        raise ImproperlyConfigured(
+            "ONDIJON_DEMO: demo users cannot be enabled in production mode (DJANGO_DEBUG=false)."
+        )
+CSRF_TRUSTED_ORIGINS = config.items("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "ondijon.admin_config.OnDijonAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "channels",
+    "leaflet",
+    "hypervisor",
+    "lighting",
+    "traffic",
+    "incidents",
+    "citizens",
+    "opendata",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ondijon.urls"
+ASGI_APPLICATION = "ondijon.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hypervisor.context_processors.territory",
+            ],
+        },
+    },
+]
+
+if _database is None:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _database = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "ondijon.sqlite3",
+        "OPTIONS": {
+            # IMMEDIATE transactions and a busy timeout keep the server, the simulator and
+            # in-process tasks from failing with "database is locked" on concurrent writes.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+else:
+    _database.setdefault("CONN_MAX_AGE", config.integer("DATABASE_CONN_MAX_AGE", 0, minimum=0))
+    _database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    # The pub/sub layer has no per-group expiry, so a wall screen idle for a whole shift
+    # keeps receiving; catch-up after a gap comes from the event history, not the layer.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OnDijon API",
+    "DESCRIPTION": "Command centre for a connected metropolis.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Celery: with no broker configured, tasks run in-process (embedded mode).
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task is acknowledged once done, and given back to the queue if its worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged task is redelivered after this delay when a worker dies: it must
+# stay far below the one-hour emergency deadline.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": config.integer("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Territory: the product serves any metropolis; Dijon Métropole is the default.
+TERRITORY_NAME = config.string("ONDIJON_TERRITORY_NAME", default="Dijon Métropole")
+TERRITORY_FILE = config.string(
+    "ONDIJON_TERRITORY_FILE",
+    default=str(BASE_DIR.parent / "shared" / "data" / "dijon_metropole_communes.geojson"),
+)
+MAP_CENTER = config.lat_lon("ONDIJON_MAP_CENTER", default=(47.322, 5.041))
+MAP_ZOOM = config.integer("ONDIJON_MAP_ZOOM", default=12, minimum=1)
+TILES_URL = config.string(
+    "ONDIJON_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+TILES_ATTRIBUTION = config.string(
+    "ONDIJON_TILES_ATTRIBUTION", default="© OpenStreetMap contributors"
+)
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": MAP_CENTER,
+    "DEFAULT_ZOOM": MAP_ZOOM,
+    "MIN_ZOOM": 9,
+    "MAX_ZOOM": 19,
+    "TILES": [(_("Map"), TILES_URL, {"attribution": TILES_ATTRIBUTION, "maxZoom": 19})],
+    "ATTRIBUTION_PREFIX": "OnDijon",
+    "RESET_VIEW": False,
+}
+
+# Equipment simulator (live demo data) inside the web process; `make run` enables it.
+SIMULATOR_ENABLED = config.boolean("ONDIJON_SIMULATOR", default=False)
+SIMULATION_SPEED = config.number("ONDIJON_SIMULATION_SPEED", default=1.0, minimum=0.1)
+
+NOTIFICATIONS_FILE = Path(
+    config.string("ONDIJON_NOTIFICATIONS_FILE", default=str(VAR_DIR / "notifications.log"))
+)
+EMAIL_BACKEND = config.string(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = config.string("DJANGO_DEFAULT_FROM_EMAIL", default="ondijon@localhost")
+
+LOG_LEVEL = config.string("ONDIJON_LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": sys.stderr, "formatter": "plain"}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
+}
+
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True

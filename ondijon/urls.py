@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from hypervisor import access
+from ondijon import health
+
+admin.site.site_header = "OnDijon"
+admin.site.site_title = "OnDijon"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("hypervisor.urls")),
+    path("", include("citizens.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(
+        path("media/<path:path>", access.public(serve), {"document_root": settings.MEDIA_ROOT})
+    )

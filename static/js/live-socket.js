@@ -1,0 +1,65 @@
+// A WebSocket that reconnects with backoff and resumes from the last sequence number it
+// saw, so a screen never silently misses an update.
+export class LiveSocket {
+  constructor(path, { onMessage, onState }) {
+    this.path = path;
+    this.onMessage = onMessage;
+    this.onState = onState;
+    this.sequence = null;
+    this.attempt = 0;
+    this.closedByPage = false;
+    this.heartbeat = null;
+    this.connect();
+  }
+
+  url() {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    const since = this.sequence === null ? "" : `?since=${this.sequence}`;
+    return `${scheme}://${window.location.host}${this.path}${since}`;
+  }
+
+  connect() {
+    this.onState(this.attempt === 0 ? "connecting" : "reconnecting");
+    const socket = new WebSocket(this.url());
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      this.attempt = 0;
+      this.onState("live");
+      // Keeps idle connections alive through proxies during a long shift.
+      this.heartbeat = window.setInterval(() => this.send({ type: "ping" }), 25000);
+    });
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "snapshot" || message.type === "caught_up") {
+        this.sequence = message.seq;
+      } else if (message.type === "delta") {
+        if (this.sequence !== null && message.seq <= this.sequence) return;
+        this.sequence = message.seq;
+      }
+      this.onMessage(message);
+    });
+    socket.addEventListener("close", (event) => {
+      window.clearInterval(this.heartbeat);
+      if (this.closedByPage) return;
+      if (event.code === 4403) {
+        this.onState("forbidden");
+        return;
+      }
+      this.attempt += 1;
+      const delay = Math.min(30000, 500 * 2 ** Math.min(this.attempt, 6)) * (0.75 + Math.random() / 2);
+      this.onState("reconnecting");
+      window.setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+    }
+  }
+
+  close() {
+    this.closedByPage = true;
+    this.socket?.close();
+  }
+}
