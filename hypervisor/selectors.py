@@ -84,6 +84,16 @@ def routing_decide(*, category_code: str, lat: float | None, lon: float | None) 
     """A commune-specific rule beats a territory-wide one; precedence breaks ties."""
     insee = commune_at(lat=lat, lon=lon) if lat is not None and lon is not None else None
     commune_id = Commune.objects.filter(insee=insee).values_list("id", flat=True).first()
+    if lat is not None and insee is None:
+        # Not our public space: no territory-wide rule applies there.
+        return RoutingDecision(
+            service_id=None,
+            service_name="",
+            rule_id=None,
+            commune_id=None,
+            commune_insee=None,
+            reason=_("The location is outside the territory."),
+        )
     rules = RoutingRule.objects.filter(category_code=category_code, service__active=True)
     candidates = [rule for rule in rules.select_related("commune", "service")]
     specific = [rule for rule in candidates if rule.commune and rule.commune.insee == insee]
@@ -100,10 +110,7 @@ def routing_decide(*, category_code: str, lat: float | None, lon: float | None) 
                 commune_insee=insee,
                 reason=_("Rule #%(id)s (%(scope)s)") % {"id": rule.pk, "scope": scope},
             )
-    if lat is not None and insee is None:
-        reason = _("The location is outside the territory.")
-    else:
-        reason = _("No routing rule for this category here.")
+    reason = _("No routing rule for this category here.")
     return RoutingDecision(
         service_id=None,
         service_name="",

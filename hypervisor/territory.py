@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shapely
 from django.utils.translation import gettext as _
 from shapely import voronoi_polygons
 from shapely.geometry import MultiPoint, Point, mapping, shape
-from shapely.ops import transform
 from shapely.validation import explain_validity
 
 FACTS_FILE = Path(__file__).parent / "data" / "communes_facts.csv"
@@ -141,11 +141,10 @@ def approximate_communes(facts_file: Path = FACTS_FILE) -> list[CommuneRecord]:
     x_scale = 111_320.0 * math.cos(math.radians(mean_lat))
     y_scale = 110_574.0
 
+    scale = (x_scale, y_scale)
+
     def to_metric(lon: float, lat: float) -> tuple[float, float]:
         return lon * x_scale, lat * y_scale
-
-    def to_wgs84(x: Any, y: Any, z: Any = None) -> tuple[Any, Any]:
-        return x / x_scale, y / y_scale
 
     centres = [
         Point(to_metric(float(row["centre_lon"]), float(row["centre_lat"]))) for row in facts
@@ -159,7 +158,7 @@ def approximate_communes(facts_file: Path = FACTS_FILE) -> list[CommuneRecord]:
         # Subtracting what earlier communes took removes the slivers floating point leaves.
         area = cell.intersection(centre.buffer(radius, quad_segs=8)).difference(taken)
         taken = taken.union(area)
-        geometry = transform(to_wgs84, area)
+        geometry = shapely.transform(area, lambda coordinates: coordinates / scale)
         records.append(
             CommuneRecord(
                 insee=row["insee"],

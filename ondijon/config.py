@@ -13,6 +13,7 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+_SUPPORTED_DATABASES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -100,8 +101,10 @@ class Config:
             parsed = environ.Env.db_url_config(raw)
         except Exception as error:  # environ raises several types for bad URLs
             raise ImproperlyConfigured(f"{name}: not a valid database URL ({error}).") from None
-        if not parsed.get("ENGINE"):
-            raise ImproperlyConfigured(f"{name}: unsupported database scheme in {raw!r}.")
+        if parsed.get("ENGINE") not in _SUPPORTED_DATABASES:
+            raise ImproperlyConfigured(
+                f"{name}: use a postgres:// (production) or sqlite:// URL, got {raw!r}."
+            )
         return parsed
 
     def redis_url(self, name: str) -> str | None:

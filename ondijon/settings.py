@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from ondijon.config import Config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("ONDIJON_VAR_DIR") or BASE_DIR / "var")
 
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(os.environ.get("ONDIJON_VAR_DIR") or BASE_DIR / "var")
 
 config = Config()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from hypervisor import access
@@ -12,7 +13,7 @@ admin.site.site_title = "OnDijon"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", access.public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("hypervisor.urls")),
     path("", include("citizens.urls")),

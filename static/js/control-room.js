@@ -37,8 +37,8 @@ function escapeHtml(value) {
 function age(isoDate) {
   const minutes = Math.max(0, Math.round((Date.now() - Date.parse(isoDate)) / 60000));
   if (minutes < 1) return texts.justNow;
-  if (minutes < 120) return `${minutes} ${texts.minutesAgo}`;
-  return `${Math.round(minutes / 60)} ${texts.hoursAgo}`;
+  if (minutes < 120) return texts.minutesAgo.replace("{n}", minutes);
+  return texts.hoursAgo.replace("{n}", Math.round(minutes / 60));
 }
 
 function popupHtml(f) {

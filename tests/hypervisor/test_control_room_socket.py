@@ -1,0 +1,152 @@
+"""The control-room socket: who may connect, snapshot, catch-up, and bad messages.
+
+Each conversation runs as one coroutine (one event loop); database work inside it goes
+through `database_sync_to_async`, which runs on the test thread and its transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from citizens import services as citizen_services
+from hypervisor import selectors
+from hypervisor.consumers import ControlRoomConsumer
+
+
+def screen(user: Any, since: int | None = None) -> WebsocketCommunicator:
+    path = "/ws/control/" + (f"?since={since}" if since is not None else "")
+    communicator = WebsocketCommunicator(ControlRoomConsumer.as_asgi(), path)
+    communicator.scope["user"] = user
+    return communicator
+
+
+def open_incident() -> None:
+    citizen_services.report_submit(
+        category_code="eclairage-panne",
+        description="Lampadaire éteint rue Monge",
+        lat=47.3195,
+        lon=5.0370,
+    )
+
+
+def test_an_operator_receives_a_snapshot_with_the_open_incidents(
+    operator, reference_configuration
+) -> None:
+    open_incident()
+
+    async def conversation() -> dict[str, Any]:
+        communicator = screen(operator)
+        assert (await communicator.connect())[0]
+        snapshot = await communicator.receive_json_from()
+        await communicator.disconnect()
+        return snapshot
+
+    snapshot = async_to_sync(conversation)()
+    assert snapshot["type"] == "snapshot"
+    assert snapshot["seq"] == selectors.live_sequence()
+    assert [feature["category"] for feature in snapshot["layers"]["incidents"]] == [
+        "Lampadaire éteint"
+    ]
+
+
+@pytest.mark.parametrize("persona", ["field_agent", "teleoperator", "police_officer", "citizen"])
+def test_roles_that_do_not_watch_the_control_room_cannot_connect(request, persona: str, db) -> None:
+    user = request.getfixturevalue(persona)
+
+    async def conversation() -> tuple[bool, int | None]:
+        return await screen(user).connect()
+
+    connected, code = async_to_sync(conversation)()
+    assert not connected
+    assert code == 4403
+
+
+def test_a_reconnecting_screen_receives_only_what_it_missed(
+    operator, reference_configuration, django_capture_on_commit_callbacks
+) -> None:
+    open_incident()  # what the screen saw before it lost its connection
+    last_seen = selectors.live_sequence()
+    with django_capture_on_commit_callbacks(execute=True):
+        open_incident()  # opened, then routed on commit: two events missed
+
+    async def conversation() -> list[dict[str, Any]]:
+        communicator = screen(operator, since=last_seen)
+        await communicator.connect()
+        missed = [await communicator.receive_json_from() for _ in range(3)]
+        await communicator.disconnect()
+        return missed
+
+    missed = async_to_sync(conversation)()
+    assert [message["type"] for message in missed] == ["delta", "delta", "caught_up"]
+    assert [message["event"]["kind"] for message in missed[:2]] == [
+        "incident.opened",
+        "incident.routed",
+    ]
+    assert missed[-1]["seq"] == selectors.live_sequence()
+
+
+def test_a_screen_that_missed_too_much_gets_a_fresh_snapshot(
+    operator, reference_configuration, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "CATCH_UP_LIMIT", 1)
+    open_incident()
+    last_seen = selectors.live_sequence()
+    open_incident()
+    open_incident()
+
+    async def conversation() -> dict[str, Any]:
+        communicator = screen(operator, since=last_seen)
+        await communicator.connect()
+        first = await communicator.receive_json_from()
+        await communicator.disconnect()
+        return first
+
+    assert async_to_sync(conversation)()["type"] == "snapshot"
+
+
+def test_a_message_the_screen_may_not_send_is_refused_and_the_socket_stays_up(
+    operator, territory
+) -> None:
+    async def conversation() -> list[dict[str, Any]]:
+        communicator = screen(operator)
+        await communicator.connect()
+        await communicator.receive_json_from()  # snapshot
+        answers = []
+        await communicator.send_json_to({"type": "acknowledge_everything"})
+        answers.append(await communicator.receive_json_from())
+        await communicator.send_to(text_data="{not json")
+        answers.append(await communicator.receive_json_from())
+        await communicator.send_json_to({"type": "ping"})
+        answers.append(await communicator.receive_json_from())
+        await communicator.disconnect()
+        return answers
+
+    refused = {"type": "error", "error": "unsupported_message"}
+    assert async_to_sync(conversation)() == [refused, refused, {"type": "pong"}]
+
+
+def test_a_committed_incident_reaches_connected_screens_as_deltas(
+    operator, reference_configuration, django_capture_on_commit_callbacks
+) -> None:
+    def open_and_commit() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            open_incident()
+
+    async def conversation() -> list[dict[str, Any]]:
+        communicator = screen(operator)
+        await communicator.connect()
+        await communicator.receive_json_from()  # snapshot
+        await database_sync_to_async(open_and_commit)()
+        deltas = [await communicator.receive_json_from(), await communicator.receive_json_from()]
+        await communicator.disconnect()
+        return deltas
+
+    opened, routed = async_to_sync(conversation)()
+    assert opened["event"]["kind"] == "incident.opened"
+    assert routed["feature"]["service"] == "Éclairage public"
+    assert routed["seq"] > opened["seq"]

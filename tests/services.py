@@ -1,0 +1,58 @@
+"""Real services the integration and browser tests need.
+
+Outside CI a missing service skips its tests with the reason; with CI=true it fails them,
+so a broken CI machine can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = Path(os.environ.get("ONDIJON_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_postgresql() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL: set DATABASE_URL")
+
+
+def require_redis() -> None:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        unavailable("needs Redis: set REDIS_URL")
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at REDIS_URL does not answer: {error}")
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        unavailable(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")

@@ -1,0 +1,108 @@
+"""The reference deployment and its documented configuration stay in line with the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+SETTINGS = ROOT / "ondijon" / "settings.py"
+README = ROOT / "README.md"
+
+_CONFIG_READ = re.compile(
+    r"""config\.(?:string|boolean|integer|number|items|lat_lon|database|redis_url|is_set)"""
+    r"""\(\s*["']([A-Z][A-Z0-9_]*)["']"""
+)
+_ENVIRON_READ = re.compile(
+    r"""os\.(?:environ\.get\(|environ\[|getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
+)
+_DOCUMENTED = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+_COMPOSE_INTERPOLATED = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
+
+APPLICATION_SERVICES = ("web", "worker", "beat", "mqtt_bridge")
+
+
+def _variables_read_by_settings() -> set[str]:
+    source = SETTINGS.read_text(encoding="utf-8")
+    return set(_CONFIG_READ.findall(source)) | set(_ENVIRON_READ.findall(source))
+
+
+def _variables_documented() -> set[str]:
+    return set(_DOCUMENTED.findall(ENV_EXAMPLE.read_text(encoding="utf-8")))
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def test_compose_file_follows_the_compose_specification():
+    check_jsonschema = Path(sys.executable).parent / "check-jsonschema"
+    result = subprocess.run(
+        [str(check_jsonschema), "--builtin-schema", "vendor.compose-spec", str(COMPOSE_FILE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    print(result.stdout)
+    print(result.stderr)
+    assert result.returncode == 0, f"{COMPOSE_FILE.name} does not follow the Compose spec"
+
+
+def test_settings_variables_are_found_by_the_scan():
+    # Guards the scan itself: a regex that matched nothing would let every check below pass.
+    found = _variables_read_by_settings()
+    assert {"DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL", "ONDIJON_VAR_DIR"} <= found
+    assert "DJANGO_ALLOWED_HOSTS" in found  # read through a call split over two lines
+
+
+def test_every_variable_read_by_the_settings_is_documented_in_the_env_example():
+    missing = sorted(_variables_read_by_settings() - _variables_documented())
+    assert not missing, f".env.example does not document: {', '.join(missing)}"
+
+
+def test_the_env_example_documents_no_variable_that_nothing_reads():
+    read_by_compose = set(_COMPOSE_INTERPOLATED.findall(COMPOSE_FILE.read_text(encoding="utf-8")))
+    unread = sorted(_variables_documented() - _variables_read_by_settings() - read_by_compose)
+    assert not unread, f".env.example documents variables nothing reads: {', '.join(unread)}"
+
+
+def test_readme_configuration_table_lists_every_documented_variable():
+    readme = README.read_text(encoding="utf-8")
+    missing = sorted(name for name in _variables_documented() if f"`{name}`" not in readme)
+    assert not missing, f"README.md's configuration table lacks: {', '.join(missing)}"
+
+
+def test_compose_declares_every_service_of_the_reference_deployment():
+    services = _compose()["services"]
+    expected = {"postgres", "redis", "mosquitto", "web", "worker", "beat", "mqtt_bridge"}
+    assert expected <= set(services)
+
+
+def test_web_service_is_healthy_only_when_ready():
+    web = _compose()["services"]["web"]
+    assert "/readyz" in " ".join(web["healthcheck"]["test"])
+    for dependency in ("postgres", "redis"):
+        assert web["depends_on"][dependency]["condition"] == "service_healthy"
+
+
+def test_application_services_run_in_production_mode_against_the_compose_services():
+    services = _compose()["services"]
+    for name in APPLICATION_SERVICES:
+        service = services[name]
+        environment = service["environment"]
+        assert service["env_file"] == ".env", name
+        assert environment["DJANGO_DEBUG"] == "false", name
+        assert "@postgres:5432/" in environment["DATABASE_URL"], name
+        assert environment["REDIS_URL"].startswith("redis://redis:6379/"), name
+
+
+def test_compose_file_has_no_obsolete_version_key():
+    assert "version" not in _compose()

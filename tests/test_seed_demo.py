@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from citizens.models import Report
+from hypervisor.models import RoutingRule, Service
+from incidents.models import Category, Incident
+
+
+def test_seeding_without_territory_says_to_load_it_first(db) -> None:
+    with pytest.raises(CommandError, match="load_territory"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_demo_has_services_categories_routing_users_and_reports(territory, settings) -> None:
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=StringIO())
+    assert Service.objects.count() >= 8
+    assert Category.objects.count() >= 12
+    assert RoutingRule.objects.filter(commune__isnull=False).exists()
+    assert get_user_model().objects.filter(username="operateur").exists()
+    assert Incident.objects.count() == 40
+
+
+def test_seeding_again_with_if_empty_changes_nothing(territory, settings) -> None:
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert Incident.objects.count() == 40
+
+
+def test_outside_the_demo_mode_no_demo_user_is_created(territory, settings) -> None:
+    settings.DEMO_MODE = False
+    call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
+    assert Category.objects.exists()
+
+
+def test_the_demo_is_the_same_for_the_same_seed(territory, settings) -> None:
+    settings.DEMO_MODE = True
+    call_command("seed_demo", "--seed", "7", stdout=StringIO())
+    first = list(Incident.objects.order_by("id").values_list("lat", "lon", "category__code"))
+    Report.objects.all().delete()
+    Incident.objects.all().delete()
+    call_command("seed_demo", "--seed", "7", stdout=StringIO())
+    second = list(Incident.objects.order_by("id").values_list("lat", "lon", "category__code"))
+    assert first == second
