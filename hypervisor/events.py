@@ -84,14 +84,18 @@ def publish(event: DomainEvent) -> Event:
 
 
 def deliver(record: Event, event: DomainEvent) -> None:
-    """Fan out one committed event to its subscribers, then to the live map."""
+    """Fan out one committed event to the live map, then to its subscribers.
+
+    Screens hear of it first: a subscriber may publish follow-up events synchronously
+    (tasks run in-process in the embedded mode), and those must not overtake this one.
+    """
     from hypervisor import live
     from hypervisor.registry import registry
 
+    live.push_event(record)
     for handler in registry.subscribers_of(event.kind):
         try:
             handler(event)
         except Exception:
             # One failing subscriber must not starve the others of the event.
             logger.exception("Subscriber %s failed on event #%s", handler, record.pk)
-    live.push_event(record)

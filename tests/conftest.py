@@ -156,3 +156,13 @@ def english() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Unit tests first, then integration, then browser tests (which hold an event loop)."""
+    rank = {"integration": 1, "e2e": 2}
+
+    def order(item: pytest.Item) -> int:
+        return max((rank.get(mark.name, 0) for mark in item.iter_markers()), default=0)
+
+    items.sort(key=order)

@@ -1,7 +1,7 @@
 """The control-room socket: who may connect, snapshot, catch-up, and bad messages.
 
 Each conversation runs as one coroutine (one event loop); database work inside it goes
-through `database_sync_to_async`, which runs on the test thread and its transaction.
+through `database_sync_to_async`, which runs on the test thread.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from channels.testing import WebsocketCommunicator
 from citizens import services as citizen_services
 from hypervisor import selectors
 from hypervisor.consumers import ControlRoomConsumer
+
+# The consumer closes stale connections around each query (database_sync_to_async), which
+# on PostgreSQL would close the test's wrapping transaction: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def screen(user: Any, since: int | None = None) -> WebsocketCommunicator:
