@@ -40,5 +40,5 @@ class Command(BaseCommand):
             lines.append(f"  Simulator      on, ×{settings.SIMULATION_SPEED}")
         self.stdout.write("\n".join(lines) + "\n")
         uvicorn.run(
-            application, host=host, port=port, lifespan="on", log_level="warning", ws="websockets"
+            application, host=host, port=port, lifespan="on", log_level="warning", ws="websockets-sansio"
         )
