@@ -192,7 +192,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: with no broker configured, tasks run in-process (embedded mode).
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

@@ -113,7 +113,7 @@ def test_with_nothing_set_the_product_runs_embedded(tmp_path: Path) -> None:
         "db": "django.db.backends.sqlite3",
         "layer": "channels.layers.InMemoryChannelLayer",
         "eager": True,
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "demo": True,
     }
 

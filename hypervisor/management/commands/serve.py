@@ -28,17 +28,22 @@ class Command(BaseCommand):
         lines = [
             "",
             f"  OnDijon — {settings.TERRITORY_NAME}",
-            f"  Control room   {base}/controle/",
-            f"  Report a problem {base}/signaler/",
-            f"  Administration {base}/admin/",
+            f"  Control room      {base}/controle/",
+            f"  Report a problem  {base}/signaler/",
+            f"  Administration    {base}/admin/",
         ]
         if settings.DEMO_MODE:
             lines.append(
-                f"  Demo logins    {', '.join(DEMO_USERS)} — password: {settings.DEMO_PASSWORD}"
+                f"  Demo logins       {', '.join(DEMO_USERS)} — password: {settings.DEMO_PASSWORD}"
             )
         if simulate:
-            lines.append(f"  Simulator      on, ×{settings.SIMULATION_SPEED}")
+            lines.append(f"  Simulator         on, ×{settings.SIMULATION_SPEED}")
         self.stdout.write("\n".join(lines) + "\n")
         uvicorn.run(
-            application, host=host, port=port, lifespan="on", log_level="warning", ws="websockets-sansio"
+            application,
+            host=host,
+            port=port,
+            lifespan="on",
+            log_level="warning",
+            ws="websockets-sansio",
         )
