@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from citizens import selectors, services
 from citizens.forms import ReportForm
@@ -20,6 +22,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             lat=form.cleaned_data["lat"],
             lon=form.cleaned_data["lon"],
         )
+        messages.success(request, _("Thank you, your report is registered."))
         return redirect("report-tracking", token=report.token)
     status = 400 if request.method == "POST" else 200
     return render(
