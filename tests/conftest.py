@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from hypervisor.roles import Role
 from ondijon.celery import app as celery_app
 from tests.hypervisor.factories import UserFactory
+from tests.services import require_postgresql, require_redis
 
 IN_MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
@@ -37,43 +38,22 @@ def _embedded_runtime(request: pytest.FixtureRequest, settings) -> Iterator[None
     channel_layers.backends.clear()
 
 
-def _user_with_role(role: Role, username: str):  # type: ignore[no-untyped-def]
-    return UserFactory(username=username, roles=[role])
+def _persona(role: Role, username: str):  # type: ignore[no-untyped-def]
+    @pytest.fixture
+    def persona(db):  # type: ignore[no-untyped-def]
+        return UserFactory(username=username, roles=[role])
+
+    persona.__doc__ = f"A user with the {role.value} role."
+    return persona
 
 
-@pytest.fixture
-def operator(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.OPERATOR, "olivia")
-
-
-@pytest.fixture
-def second_operator(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.OPERATOR, "oscar")
-
-
-@pytest.fixture
-def supervisor(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.SUPERVISOR, "samuel")
-
-
-@pytest.fixture
-def field_agent(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.FIELD_AGENT, "aurelien")
-
-
-@pytest.fixture
-def teleoperator(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.TELEOPERATOR, "thea")
-
-
-@pytest.fixture
-def police_officer(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.POLICE, "paul")
-
-
-@pytest.fixture
-def elected_official(db):  # type: ignore[no-untyped-def]
-    return _user_with_role(Role.ELECTED_OFFICIAL, "elise")
+operator = _persona(Role.OPERATOR, "olivia")
+second_operator = _persona(Role.OPERATOR, "oscar")
+supervisor = _persona(Role.SUPERVISOR, "samuel")
+field_agent = _persona(Role.FIELD_AGENT, "aurelien")
+teleoperator = _persona(Role.TELEOPERATOR, "thea")
+police_officer = _persona(Role.POLICE, "paul")
+elected_official = _persona(Role.ELECTED_OFFICIAL, "elise")
 
 
 @pytest.fixture
@@ -141,6 +121,27 @@ class AsgiServer:
     def __exit__(self, *exc_info: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def real_services(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL and Redis, committed data visible to every thread."""
+    require_postgresql()
+    require_redis()
+
+
+@pytest.fixture
+def celery_worker(real_services) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A real worker consuming the Redis broker, in a thread of the test process."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    # No ping round trip: it needs a result backend, which OnDijon does not use; the
+    # worker thread is started and consuming when start_worker returns.
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -7,28 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.services import require_postgresql, require_redis
-
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def real_services(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    require_postgresql()
-    require_redis()
-
-
-@pytest.fixture
-def celery_worker(real_services):  # type: ignore[no-untyped-def]
-    from celery.contrib.testing.worker import start_worker
-
-    from ondijon.celery import app as celery_app
-
-    celery_app.conf.task_always_eager = False
-    with start_worker(
-        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-    ) as worker:
-        yield worker
 
 
 def test_a_citizen_report_appears_live_on_the_operator_map_with_its_service(
