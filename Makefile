@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+# The project catalogue (locale/) and one per app that has its own (<app>/locale/).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test lint typecheck pytest translations messages bench clean
@@ -42,12 +43,16 @@ $(VENV)/.dev-deps: requirements-dev.lock | $(VENV)/bin/python
 
 translations: $(MO_FILES)
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.run-deps
-	$(VENV)/bin/pybabel compile --domain django --directory locale --locale $* --use-fuzzy --statistics
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po $(VENV)/.run-deps
+	$(VENV)/bin/pybabel compile --input-file $< --output-file $@ --use-fuzzy --statistics
 
-# Extracting strings needs GNU gettext (xgettext); compiling them does not.
+# Extracting strings needs GNU gettext (xgettext); compiling them does not. Apps with their
+# own locale/ folder keep their strings there; the project catalogue holds the rest.
+APP_CATALOGUES := $(patsubst %/locale/,%,$(wildcard */locale/))
 messages:
-	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' \
+		--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' $(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
+	for app in $(APP_CATALOGUES); do (cd $$app && ../$(PY) ../manage.py makemessages --locale fr --locale en --no-obsolete); done
 
 clean:
 	rm -rf $(VENV) var

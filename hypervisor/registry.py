@@ -59,6 +59,23 @@ class Registry:
     _seeders: list[DemoSeeder] = field(default_factory=list)
     _simulators: dict[str, SimulatorTick] = field(default_factory=dict)
     _sections: dict[str, Section] = field(default_factory=dict)
+    _websocket_routes: list[Any] = field(default_factory=list)
+
+    def add_websocket_route(self, route: Any) -> None:
+        """A `django.urls.path` to a consumer; served under the ASGI websocket router."""
+        self._websocket_routes.append(route)
+
+    def websocket_routes(self) -> list[Any]:
+        return list(self._websocket_routes)
+
+    def add_periodic_task(self, name: str, task: str, *, every_seconds: float) -> None:
+        """Schedule a Celery task (dotted name) for beat."""
+        from ondijon.celery import app
+
+        app.conf.beat_schedule = {
+            **(app.conf.beat_schedule or {}),
+            name: {"task": task, "schedule": every_seconds},
+        }
 
     def add_section(self, label: str, url_name: str, *, permission: str | None, order: int) -> None:
         self._sections[url_name] = Section(label, url_name, permission, order)

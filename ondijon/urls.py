@@ -16,7 +16,11 @@ urlpatterns = [
     path("i18n/setlang/", access.public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("hypervisor.urls")),
+    path("", include("incidents.urls")),
     path("", include("citizens.urls")),
+    path("", include("lighting.urls")),
+    path("", include("traffic.urls")),
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from django.utils import translation
 
-FRENCH_CATALOGUE = Path(__file__).resolve().parent.parent / "locale/fr/LC_MESSAGES/django.po"
+ROOT = Path(__file__).resolve().parent.parent
+FRENCH_CATALOGUES = sorted(
+    [ROOT / "locale/fr/LC_MESSAGES/django.po", *ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")]
+)
 
 
-def test_every_string_has_a_french_translation_that_is_not_fuzzy() -> None:
-    with FRENCH_CATALOGUE.open("rb") as handle:
+@pytest.mark.parametrize("path", FRENCH_CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_string_has_a_french_translation_that_is_not_fuzzy(path: Path) -> None:
+    with path.open("rb") as handle:
         catalogue = read_po(handle, locale="fr")
     missing = [message.id for message in catalogue if message.id and not message.string]
     fuzzy = [message.id for message in catalogue if message.id and message.fuzzy]
