@@ -24,7 +24,7 @@ lint: $(VENV)/.dev-deps
 	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.dev-deps
-	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py)
+	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py */services/*.py */selectors/*.py)
 
 pytest: $(VENV)/.dev-deps translations
 	$(VENV)/bin/pytest

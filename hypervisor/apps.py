@@ -15,21 +15,41 @@ def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> 
     sync_role_groups()
 
 
+def _apply_alarm_rules(record: object) -> None:
+    from hypervisor.tasks import apply_alarm_rules
+
+    if getattr(record, "asset_type", "") != "alarm":  # alarms' own events raise nothing
+        apply_alarm_rules.delay(record.pk)  # type: ignore[attr-defined]
+
+
 class HypervisorConfig(AppConfig):
     name = "hypervisor"
     verbose_name = _("Hypervisor")
 
     def ready(self) -> None:
         from hypervisor import demo
+        from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
 
-        registry.grant(Role.OPERATOR, ["hypervisor.view_control_room"])
-        registry.grant(Role.SUPERVISOR, ["hypervisor.view_control_room", "hypervisor.view_kpis"])
-        registry.grant(Role.ADMIN, ["hypervisor.view_control_room", "hypervisor.view_kpis"])
+        watch = ["hypervisor.view_control_room", "hypervisor.acknowledge_alarm"]
+        oversee = [*watch, "hypervisor.view_kpis", "hypervisor.view_audit_log"]
+        registry.grant(Role.OPERATOR, watch)
+        registry.grant(Role.SUPERVISOR, oversee)
+        registry.grant(Role.ADMIN, oversee)
         registry.add_section(
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )
         registry.add_demo_seeder("demo users", demo.seed_demo_users, order=0)
+        registry.add_layer(AlarmLayer())
+        registry.subscribe_all(_apply_alarm_rules)
+        registry.add_periodic_task(
+            "escalate-alarms", "hypervisor.tasks.escalate_alarms", every_seconds=60
+        )
+        registry.add_periodic_task(
+            "requeue-stale-notifications",
+            "hypervisor.tasks.requeue_stale_notifications",
+            every_seconds=120,
+        )
         # Groups are synced once every app has created its permissions.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hypervisor.sync_roles")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -93,9 +94,13 @@ def deliver(record: Event, event: DomainEvent) -> None:
     from hypervisor.registry import registry
 
     live.push_event(record)
-    for handler in registry.subscribers_of(event.kind):
+    handlers: list[tuple[Callable[..., None], object]] = [
+        (handler, event) for handler in registry.subscribers_of(event.kind)
+    ]
+    handlers += [(handler, record) for handler in registry.subscribers_of("*")]
+    for handler, argument in handlers:
         try:
-            handler(event)
+            handler(argument)
         except Exception:
             # One failing subscriber must not starve the others of the event.
             logger.exception("Subscriber %s failed on event #%s", handler, record.pk)

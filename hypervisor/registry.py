@@ -107,6 +107,10 @@ class Registry:
     def subscribers_of(self, kind: str) -> list[Callable[..., None]]:
         return list(self._subscribers.get(kind, []))
 
+    def subscribe_all(self, handler: Callable[..., None]) -> None:
+        """Hear every committed event as its stored record (with its id)."""
+        self.subscribe("*", handler)
+
     def add_demo_seeder(self, name: str, seed: Callable[..., None], *, order: int) -> None:
         if all(seeder.name != name for seeder in self._seeders):
             self._seeders.append(DemoSeeder(name=name, order=order, seed=seed))

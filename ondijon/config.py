@@ -107,6 +107,19 @@ class Config:
             )
         return parsed
 
+    def email(self, name: str) -> dict[str, Any] | None:
+        """Django's EMAIL_* settings from a URL such as smtp+tls://user:password@host:587."""
+        raw = self._raw(name)
+        if raw is None:
+            return None
+        try:
+            parsed = environ.Env.email_url_config(raw)
+        except Exception as error:
+            raise ImproperlyConfigured(f"{name}: not a valid e-mail URL ({error}).") from None
+        if not parsed.get("EMAIL_HOST"):
+            raise ImproperlyConfigured(f"{name}: the URL names no mail server, got {raw!r}.")
+        return dict(parsed)
+
     def redis_url(self, name: str) -> str | None:
         raw = self._raw(name)
         if raw is None:

@@ -236,11 +236,16 @@ LEAFLET_CONFIG = {
 SIMULATOR_ENABLED = config.boolean("ONDIJON_SIMULATOR", default=False)
 SIMULATION_SPEED = config.number("ONDIJON_SIMULATION_SPEED", default=1.0, minimum=0.1)
 
+# Notifications: with nothing configured, SMS and e-mail are written to the log and a file.
+SMS_GATEWAY_URL = config.string("ONDIJON_SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = config.string("ONDIJON_SMS_GATEWAY_TOKEN", default="")
+_email = config.email("EMAIL_URL")
+EMAIL_DELIVERY = "smtp" if _email else "file"
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if _email:
+    globals().update(_email)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, credentials, TLS
 NOTIFICATIONS_FILE = Path(
     config.string("ONDIJON_NOTIFICATIONS_FILE", default=str(VAR_DIR / "notifications.log"))
-)
-EMAIL_BACKEND = config.string(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = config.string("DJANGO_DEFAULT_FROM_EMAIL", default="ondijon@localhost")
 

@@ -17,7 +17,7 @@ SETTINGS = ROOT / "ondijon" / "settings.py"
 README = ROOT / "README.md"
 
 _CONFIG_READ = re.compile(
-    r"""config\.(?:string|boolean|integer|number|items|lat_lon|database|redis_url|is_set)"""
+    r"""config\.(?:string|boolean|integer|number|items|lat_lon|database|redis_url|email|is_set)"""
     r"""\(\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
 _ENVIRON_READ = re.compile(

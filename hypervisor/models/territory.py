@@ -1,3 +1,5 @@
+"""The territory: communes, competent services and the routing table."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -83,51 +85,3 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         area = self.commune.name if self.commune else _("whole territory")
         return f"{self.category_code} / {area} → {self.service}"
-
-
-class Severity(models.TextChoices):
-    INFO = "info", _("Information")
-    MINOR = "minor", _("Minor")
-    MAJOR = "major", _("Major")
-    CRITICAL = "critical", _("Critical")
-
-
-class Event(models.Model):
-    """Append-only history of what happened; its id is the live-update sequence number."""
-
-    kind = models.CharField(max_length=80)
-    asset_type = models.CharField(max_length=40)
-    asset_id = models.CharField(max_length=64)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
-    lat = models.FloatField(null=True, blank=True)
-    lon = models.FloatField(null=True, blank=True)
-    payload = models.JSONField(default=dict)
-    occurred_at = models.DateTimeField()
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [
-            # Serves the history of one asset.
-            models.Index(fields=["asset_type", "asset_id"], name="event_asset"),
-            # Serves retention and KPI scans by time.
-            models.Index(fields=["recorded_at"], name="event_recorded_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.kind} {self.asset_type}:{self.asset_id}"
-
-
-class ControlRoomAccess(models.Model):
-    """Holds the hypervisor's permissions; no table."""
-
-    class Meta:
-        managed = False
-        default_permissions = ()
-        permissions = [
-            ("view_control_room", _("Can watch the control room")),
-            ("view_kpis", _("Can see the KPI board")),
-        ]
-
-    def __str__(self) -> str:
-        return "control room access"

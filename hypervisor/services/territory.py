@@ -1,4 +1,4 @@
-"""Writes of the hypervisor: territory, services and the routing table."""
+"""Territory, competent services and the routing table."""
 
 from __future__ import annotations
 

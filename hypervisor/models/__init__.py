@@ -1,0 +1,23 @@
+from hypervisor.models.access import ControlRoomAccess
+from hypervisor.models.alarms import Alarm, AlarmRule, AlarmState, EscalationPolicy
+from hypervisor.models.audit import AuditEntry
+from hypervisor.models.events import Event, Severity
+from hypervisor.models.notifications import Channel, Notification, StaffProfile
+from hypervisor.models.territory import Commune, RoutingRule, Service
+
+__all__ = [
+    "Alarm",
+    "AlarmRule",
+    "AlarmState",
+    "AuditEntry",
+    "Channel",
+    "Commune",
+    "ControlRoomAccess",
+    "EscalationPolicy",
+    "Event",
+    "Notification",
+    "RoutingRule",
+    "Service",
+    "Severity",
+    "StaffProfile",
+]
