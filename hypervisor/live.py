@@ -16,7 +16,7 @@ CONTROL_ROOM_GROUP = "control-room"
 
 def push_event(record: Event) -> None:
     """Send the deltas of one committed event; a screen that misses it catches up later."""
-    from hypervisor.selectors import live_deltas_for
+    from hypervisor.selectors.live import live_deltas_for
 
     deltas = live_deltas_for([record])
     if not deltas:

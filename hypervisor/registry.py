@@ -28,6 +28,41 @@ class LiveLayer(Protocol):
         """The current state of one feature, or None when it left the layer."""
 
 
+class AssetLayer(LiveLayer, Protocol):
+    """A large equipment layer (tens of thousands of features).
+
+    Its live `snapshot()` holds only what is not normal (faults), so it stays small; the
+    whole inventory is read by viewport through `tile()`, aggregated at low zoom.
+    """
+
+    legend: dict[str, str]
+    """Status code → translated label, in the order the map legend shows them."""
+
+    def tile(self, *, bbox: tuple[float, float, float, float], zoom: int) -> dict[str, Any]:
+        """Features inside (min_lon, min_lat, max_lon, max_lat), compactly encoded.
+
+        Points: {"kind": "points", "fields": ["id", "lat", "lon", "status", ...], "rows": [[…]]}
+        Aggregates at low zoom: {"kind": "clusters", "rows": [[lat, lon, count, worst_status]]}
+        """
+
+
+class Kpi(Protocol):
+    """A figure of the KPI board, computed for a period (and optionally one commune)."""
+
+    key: str
+    label: str
+    unit: str
+    target: float | None
+    higher_is_better: bool
+
+    def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
+        """{"value": float | None, "series": [[label, value], …], "by": {name: value}}"""
+
+
+TelemetryHandler = Callable[..., Any]
+"""Called with a list of validated readings of one asset type; returns what it applied."""
+
+
 @dataclass(frozen=True)
 class DemoSeeder:
     name: str
@@ -60,6 +95,23 @@ class Registry:
     _simulators: dict[str, SimulatorTick] = field(default_factory=dict)
     _sections: dict[str, Section] = field(default_factory=dict)
     _websocket_routes: list[Any] = field(default_factory=list)
+    _telemetry_handlers: dict[str, TelemetryHandler] = field(default_factory=dict)
+    _kpis: dict[str, Kpi] = field(default_factory=dict)
+
+    def add_telemetry_handler(self, asset_type: str, handler: TelemetryHandler) -> None:
+        self._telemetry_handlers[asset_type] = handler
+
+    def telemetry_handler(self, asset_type: str) -> TelemetryHandler | None:
+        return self._telemetry_handlers.get(asset_type)
+
+    def telemetry_asset_types(self) -> list[str]:
+        return sorted(self._telemetry_handlers)
+
+    def add_kpi(self, kpi: Kpi) -> None:
+        self._kpis[kpi.key] = kpi
+
+    def kpis(self) -> list[Kpi]:
+        return list(self._kpis.values())
 
     def add_websocket_route(self, route: Any) -> None:
         """A `django.urls.path` to a consumer; served under the ASGI websocket router."""
@@ -97,6 +149,9 @@ class Registry:
     def layers(self) -> list[LiveLayer]:
         return list(self._layers.values())
 
+    def asset_layers(self) -> list[AssetLayer]:
+        return [layer for layer in self._layers.values() if hasattr(layer, "tile")]  # type: ignore[misc]
+
     def layer(self, name: str) -> LiveLayer:
         return self._layers[name]
 
@@ -127,4 +182,4 @@ class Registry:
 
 registry = Registry()
 
-__all__ = ["DemoSeeder", "LiveLayer", "Registry", "Section", "registry"]
+__all__ = ["AssetLayer", "DemoSeeder", "Kpi", "LiveLayer", "Registry", "Section", "registry"]

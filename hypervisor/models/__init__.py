@@ -3,7 +3,7 @@ from hypervisor.models.alarms import Alarm, AlarmRule, AlarmState, EscalationPol
 from hypervisor.models.audit import AuditEntry
 from hypervisor.models.events import Event, Severity
 from hypervisor.models.notifications import Channel, Notification, StaffProfile
-from hypervisor.models.territory import Commune, RoutingRule, Service
+from hypervisor.models.territory import Commune, RoutingRule, Sector, Service
 
 __all__ = [
     "Alarm",
@@ -17,6 +17,7 @@ __all__ = [
     "Event",
     "Notification",
     "RoutingRule",
+    "Sector",
     "Service",
     "Severity",
     "StaffProfile",

@@ -36,6 +36,23 @@ class Commune(models.Model):
         return f"{self.name} ({self.insee})"
 
 
+class Sector(models.Model):
+    """An area inside the territory that routing can target (a district, a works zone)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    geometry = models.JSONField(_("area (GeoJSON)"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Service(models.Model):
     """A competent service that incidents are routed to (lighting, roads, police…)."""
 
@@ -65,6 +82,14 @@ class RoutingRule(models.Model):
         blank=True,
         help_text=_("Empty: the rule applies to the whole territory."),
     )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("A sector rule beats a commune rule, which beats a territory-wide one."),
+    )
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT)
     precedence = models.IntegerField(
         _("precedence"), default=0, help_text=_("Higher wins among rules of the same scope.")
@@ -75,7 +100,7 @@ class RoutingRule(models.Model):
         verbose_name_plural = _("routing rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["category_code", "commune", "precedence"],
+                fields=["category_code", "commune", "sector", "precedence"],
                 name="routing_rule_unique_scope",
             )
         ]

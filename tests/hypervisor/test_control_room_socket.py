@@ -16,6 +16,7 @@ from channels.testing import WebsocketCommunicator
 from citizens import services as citizen_services
 from hypervisor import selectors
 from hypervisor.consumers import ControlRoomConsumer
+from hypervisor.selectors import live as live_selectors
 
 # The consumer closes stale connections around each query (database_sync_to_async), which
 # on PostgreSQL would close the test's wrapping transaction: these tests commit for real.
@@ -97,7 +98,7 @@ def test_a_reconnecting_screen_receives_only_what_it_missed(
 def test_a_screen_that_missed_too_much_gets_a_fresh_snapshot(
     operator, reference_configuration, monkeypatch
 ) -> None:
-    monkeypatch.setattr(selectors, "CATCH_UP_LIMIT", 1)
+    monkeypatch.setattr(live_selectors, "CATCH_UP_LIMIT", 1)
     open_incident()
     last_seen = selectors.live_sequence()
     open_incident()
