@@ -3,6 +3,7 @@ from hypervisor.models.alarms import Alarm, AlarmRule, AlarmState, EscalationPol
 from hypervisor.models.audit import AuditEntry
 from hypervisor.models.events import Event, Severity
 from hypervisor.models.notifications import Channel, Notification, StaffProfile
+from hypervisor.models.telemetry import Gateway, TelemetryReading, TelemetryReceipt
 from hypervisor.models.territory import Commune, RoutingRule, Sector, Service
 
 __all__ = [
@@ -15,10 +16,13 @@ __all__ = [
     "ControlRoomAccess",
     "EscalationPolicy",
     "Event",
+    "Gateway",
     "Notification",
     "RoutingRule",
     "Sector",
     "Service",
     "Severity",
     "StaffProfile",
+    "TelemetryReading",
+    "TelemetryReceipt",
 ]
