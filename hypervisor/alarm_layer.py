@@ -49,6 +49,7 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
         ),
         "acknowledged_at": alarm.acknowledged_at.isoformat() if alarm.acknowledged_at else None,
         "escalation_stage": alarm.escalation_stage,
+        "suppressed_reason": alarm.suppressed_reason,
     }
 
 

@@ -27,22 +27,50 @@ class HypervisorConfig(AppConfig):
     verbose_name = _("Hypervisor")
 
     def ready(self) -> None:
-        from hypervisor import demo
+        from hypervisor import audit_signals, demo, services
         from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
+        from hypervisor.selectors.control import AlarmAcknowledgementKpi, AlarmCountKpi, CrisisLayer
 
-        watch = ["hypervisor.view_control_room", "hypervisor.acknowledge_alarm"]
-        oversee = [*watch, "hypervisor.view_kpis", "hypervisor.view_audit_log"]
+        watch = [
+            "hypervisor.view_control_room",
+            "hypervisor.acknowledge_alarm",
+            "hypervisor.run_procedures",
+        ]
+        oversee = [
+            *watch,
+            "hypervisor.view_kpis",
+            "hypervisor.view_audit_log",
+            "hypervisor.manage_crisis",
+        ]
         registry.grant(Role.OPERATOR, watch)
         registry.grant(Role.SUPERVISOR, oversee)
         registry.grant(Role.ADMIN, oversee)
+        registry.grant(Role.ELECTED_OFFICIAL, ["hypervisor.view_elected_board"])
+        registry.add_section(
+            _("Crisis cell"), "crisis", permission="hypervisor.view_control_room", order=11
+        )
+        registry.add_section(_("KPI board"), "kpis", permission="hypervisor.view_kpis", order=12)
+        registry.add_section(
+            _("Audit log"), "audit-log", permission="hypervisor.view_audit_log", order=13
+        )
+        registry.add_section(
+            _("My commune"), "elected-board", permission="hypervisor.view_elected_board", order=14
+        )
+        registry.add_layer(CrisisLayer())
+        registry.add_kpi(AlarmAcknowledgementKpi())
+        registry.add_kpi(AlarmCountKpi())
+        registry.add_procedure_action(
+            "notify_elected_officials", services.notify_elected_officials_of_alarm
+        )
         registry.add_section(
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )
         registry.add_demo_seeder("demo users", demo.seed_demo_users, order=0)
         registry.add_layer(AlarmLayer())
         registry.subscribe_all(_apply_alarm_rules)
+        audit_signals.connect()
         registry.add_periodic_task(
             "escalate-alarms", "hypervisor.tasks.escalate_alarms", every_seconds=60
         )

@@ -10,6 +10,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hypervisor import selectors
 from hypervisor.live import CONTROL_ROOM_GROUP
+from hypervisor.notifications.backends import user_group
+from hypervisor.selectors import live as live_selectors
 
 FORBIDDEN = 4403
 
@@ -25,23 +27,37 @@ def _since(scope: dict[str, Any]) -> int | None:
 
 
 class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
+    """Operators and supervisors see everything; an elected official, their commune only."""
+
+    commune: str | None = None
+    groups_joined: list[str]
+
     async def connect(self) -> None:
-        allowed = await database_sync_to_async(selectors.user_can_watch_control_room)(
-            user=self.scope["user"]
-        )
+        user = self.scope["user"]
+        allowed = await database_sync_to_async(selectors.user_can_watch_control_room)(user=user)
         if not allowed:
             await self.close(code=FORBIDDEN)
             return
+        self.commune = await database_sync_to_async(live_selectors.watched_commune)(user=user)
         # Join before reading the catch-up so nothing committed in between is missed;
-        # the client drops deltas whose sequence it already has.
-        await self.channel_layer.group_add(CONTROL_ROOM_GROUP, self.channel_name)
+        # applying a delta twice is harmless.
+        self.groups_joined = [CONTROL_ROOM_GROUP, user_group(user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        messages = await database_sync_to_async(selectors.live_catch_up)(since=_since(self.scope))
+        since = _since(self.scope)
+        if self.commune:
+            messages = await database_sync_to_async(live_selectors.live_catch_up_for_commune)(
+                since=since, insee=self.commune
+            )
+        else:
+            messages = await database_sync_to_async(selectors.live_catch_up)(since=since)
         for message in messages:
             await self.send_json(message)
 
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(CONTROL_ROOM_GROUP, self.channel_name)
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -58,4 +74,16 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "error": "unsupported_message"})
 
     async def live_delta(self, event: dict[str, Any]) -> None:
+        message = event["message"]
+        if self.commune:
+            if message.get("layer") not in {"incidents", "alarms"}:
+                return
+            visible = await database_sync_to_async(live_selectors.visible_in_commune)(
+                message, self.commune
+            )
+            if not visible:
+                return
+        await self.send_json(message)
+
+    async def notification_push(self, event: dict[str, Any]) -> None:
         await self.send_json(event["message"])

@@ -97,6 +97,14 @@ class Registry:
     _websocket_routes: list[Any] = field(default_factory=list)
     _telemetry_handlers: dict[str, TelemetryHandler] = field(default_factory=dict)
     _kpis: dict[str, Kpi] = field(default_factory=dict)
+    _procedure_actions: dict[str, Callable[..., str]] = field(default_factory=dict)
+
+    def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
+        """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""
+        self._procedure_actions[code] = handler
+
+    def procedure_action(self, code: str) -> Callable[..., str] | None:
+        return self._procedure_actions.get(code)
 
     def add_telemetry_handler(self, asset_type: str, handler: TelemetryHandler) -> None:
         self._telemetry_handlers[asset_type] = handler

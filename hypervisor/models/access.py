@@ -17,6 +17,9 @@ class ControlRoomAccess(models.Model):
             ("view_kpis", _("Can see the KPI board")),
             ("acknowledge_alarm", _("Can acknowledge alarms")),
             ("view_audit_log", _("Can read the audit log")),
+            ("run_procedures", _("Can run operator procedures")),
+            ("manage_crisis", _("Can activate and close a crisis")),
+            ("view_elected_board", _("Can see the elected officials' board")),
         ]
 
     def __str__(self) -> str:

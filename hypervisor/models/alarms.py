@@ -120,6 +120,12 @@ class Alarm(models.Model):
     acknowledgement_comment = models.CharField(_("comment"), max_length=500, blank=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     escalation_stage = models.PositiveSmallIntegerField(_("escalation stage"), default=0)
+    suppressed_reason = models.CharField(
+        _("suppressed because"),
+        max_length=200,
+        blank=True,
+        help_text=_("A known cause (works in progress): shown as such, never escalated."),
+    )
 
     class Meta:
         ordering = ["-raised_at"]

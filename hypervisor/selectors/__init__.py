@@ -1,5 +1,18 @@
 """Reads of the hypervisor: the public API that views, consumers and domain apps call."""
 
+from hypervisor.selectors.control import (
+    audit_actions,
+    audit_entries,
+    crisis_active,
+    crisis_detail,
+    crisis_history,
+    crisis_zone,
+    elected_board,
+    elected_official_commune,
+    kpi_board,
+    open_alarm_counts,
+    procedure_view,
+)
 from hypervisor.selectors.live import (
     live_catch_up,
     live_deltas_for,
@@ -22,16 +35,27 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "audit_actions",
+    "audit_entries",
     "commune_at",
     "commune_index",
     "commune_names",
     "commune_random_point",
     "communes_geojson",
+    "crisis_active",
+    "crisis_detail",
+    "crisis_history",
+    "crisis_zone",
     "demo_is_seeded",
+    "elected_board",
+    "elected_official_commune",
+    "kpi_board",
     "live_catch_up",
     "live_deltas_for",
     "live_sequence",
     "live_snapshot",
+    "open_alarm_counts",
+    "procedure_view",
     "routing_decide",
     "territory_contains",
     "territory_is_loaded",

@@ -7,17 +7,58 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Max
 
-from hypervisor.models import Event
+from hypervisor.models import Event, StaffProfile
 from hypervisor.registry import registry
 
 # A reconnecting screen that missed more than this gets a fresh snapshot instead.
 CATCH_UP_LIMIT = 500
+# Ids are given at insert, but transactions commit in any order: an event with an id just
+# below the screen's last one may have committed after it. Resending these is harmless.
+CATCH_UP_OVERLAP = 50
 
 
 def user_can_watch_control_room(*, user: AbstractUser | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated and user.is_active and user.has_perm("hypervisor.view_control_room")
-    )
+    """Operators and supervisors; elected officials too, read-only and for their commune."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.has_perm("hypervisor.view_control_room") or watched_commune(user=user) is not None
+
+
+def watched_commune(*, user: AbstractUser | AnonymousUser) -> str | None:
+    """INSEE code an elected official's screen is limited to; None for control-room staff."""
+    if not user.is_authenticated or user.has_perm("hypervisor.view_control_room"):
+        return None
+    if not user.has_perm("hypervisor.view_elected_board"):
+        return None
+    profile = StaffProfile.objects.filter(user=user).select_related("commune").first()
+    return profile.commune.insee if profile and profile.commune else None
+
+
+def visible_in_commune(message: dict[str, Any], insee: str) -> bool:
+    """Whether a snapshot feature or delta lies in the commune (geometry-less ones do not)."""
+    feature = message.get("feature") if message.get("type") == "delta" else message
+    if not feature or feature.get("lat") is None or feature.get("lon") is None:
+        return message.get("op") == "remove"
+    from hypervisor.selectors.territory import commune_at
+
+    return commune_at(lat=feature["lat"], lon=feature["lon"]) == insee
+
+
+def live_catch_up_for_commune(*, since: int | None, insee: str) -> list[dict[str, Any]]:
+    """The catch-up of an elected official's screen: only what lies in their commune."""
+    messages = live_catch_up(since=since)
+    filtered = []
+    for message in messages:
+        if message["type"] == "snapshot":
+            layers = {
+                name: [feature for feature in features if visible_in_commune(feature, insee)]
+                for name, features in message["layers"].items()
+                if name in {"incidents", "alarms"}
+            }
+            filtered.append({**message, "layers": layers})
+        elif message["type"] != "delta" or visible_in_commune(message, insee):
+            filtered.append(message)
+    return filtered
 
 
 def live_sequence() -> int:
@@ -60,8 +101,13 @@ def live_catch_up(*, since: int | None) -> list[dict[str, Any]]:
     """What a (re)connecting screen needs: the missed deltas, or a fresh snapshot."""
     if since is None or since < 0:
         return [live_snapshot()]
-    missed = list(Event.objects.filter(id__gt=since).order_by("id")[: CATCH_UP_LIMIT + 1])
-    if len(missed) > CATCH_UP_LIMIT or (missed and since == 0):
+    if since == 0:
         return [live_snapshot()]
-    last = missed[-1].pk if missed else max(since, 0)
-    return [*live_deltas_for(missed), {"type": "caught_up", "seq": last}]
+    missed = list(Event.objects.filter(id__gt=since).order_by("id")[: CATCH_UP_LIMIT + 1])
+    if len(missed) > CATCH_UP_LIMIT:
+        return [live_snapshot()]
+    overlap = list(
+        Event.objects.filter(id__gt=max(since - CATCH_UP_OVERLAP, 0), id__lte=since).order_by("id")
+    )
+    last = missed[-1].pk if missed else since
+    return [*live_deltas_for(overlap + missed), {"type": "caught_up", "seq": last}]

@@ -11,12 +11,25 @@ from hypervisor.services.alarms import (
     alarms_escalate_due,
 )
 from hypervisor.services.audit import audit_record
+from hypervisor.services.crisis import (
+    CrisisError,
+    crisis_activate,
+    crisis_add_member,
+    crisis_close,
+    crisis_log,
+)
 from hypervisor.services.notifications import (
     duty_officers,
     elected_officials_of,
     notification_deliver,
     notify,
     users_with_role,
+)
+from hypervisor.services.procedures import (
+    ProcedureError,
+    notify_elected_officials_of_alarm,
+    procedure_answer,
+    procedure_start,
 )
 from hypervisor.services.territory import (
     TerritoryLoadResult,
@@ -29,6 +42,8 @@ __all__ = [
     "AlarmAlreadyAcknowledged",
     "AlarmAlreadyCleared",
     "AlarmConflict",
+    "CrisisError",
+    "ProcedureError",
     "TerritoryLoadResult",
     "alarm_acknowledge",
     "alarm_apply_rules",
@@ -36,10 +51,17 @@ __all__ = [
     "alarm_rule_ensure",
     "alarms_escalate_due",
     "audit_record",
+    "crisis_activate",
+    "crisis_add_member",
+    "crisis_close",
+    "crisis_log",
     "duty_officers",
     "elected_officials_of",
     "notification_deliver",
     "notify",
+    "notify_elected_officials_of_alarm",
+    "procedure_answer",
+    "procedure_start",
     "routing_rule_set",
     "service_ensure",
     "territory_load",

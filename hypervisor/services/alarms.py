@@ -1,5 +1,8 @@
 """Alarms: raised and cleared by rules from events, acknowledged by operators, escalated.
 
+Suppression: an event whose payload carries `suppressed_reason` (the crossroads is under
+works) raises an alarm shown as suppressed, which never escalates.
+
 Correlation: an event may name the asset its fault stems from (`parent` in its payload,
 e.g. "cabinet:12"). While that asset has an open alarm, the new alarm is one of its
 consequences: shown under it, never notified or escalated on its own, cleared with it.
@@ -162,6 +165,7 @@ def _raise_from_event(rule: AlarmRule, event: Event) -> Alarm:
             payload=event.payload,
             raised_at=now,
             last_raised_at=now,
+            suppressed_reason=str(event.payload.get("suppressed_reason", ""))[:200],
         )
         alarm.full_clean()
         alarm.save()
@@ -278,7 +282,7 @@ def alarms_escalate_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     moved = 0
     pending = Alarm.objects.filter(
-        state=AlarmState.ACTIVE, parent__isnull=True, escalation_stage__lt=2
+        state=AlarmState.ACTIVE, parent__isnull=True, escalation_stage__lt=2, suppressed_reason=""
     ).values_list("pk", flat=True)
     for alarm_id in list(pending):
         moved += _escalate_one(alarm_id, now)

@@ -1,38 +1,30 @@
-// Control room: the territory map, live incident layer and the incident queue.
+// Control room: the map with every registered layer, the alarm and incident panels,
+// alarm acknowledgement and procedures, all kept live over /ws/control/.
 import { LiveSocket } from "./live-socket.js";
+import { CrisisLayer, PointLayer, TiledLayer, escapeHtml } from "./map-layers.js";
 
 const texts = JSON.parse(document.getElementById("control-i18n").textContent);
 const communes = JSON.parse(document.getElementById("communes-data").textContent);
+const layerDefinitions = JSON.parse(document.getElementById("layers-data").textContent);
+const mapElement = document.getElementById("control-map");
+const ICONS = mapElement.dataset.icons;
+const canAcknowledge = mapElement.dataset.canAcknowledge === "true";
+const canRunProcedures = mapElement.dataset.canRunProcedures === "true";
+const csrfToken = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 const statusBox = document.getElementById("live-status");
-const list = document.getElementById("incident-list");
-const ICONS = document.getElementById("control-map").dataset.icons;
 const PRIORITY_COLOURS = { emergency: "#ff5a4f", high: "#f0883e", normal: "#58a6ff", low: "#8b949e" };
 const PRIORITY_ORDER = { emergency: 0, high: 1, normal: 2, low: 3 };
+const SEVERITY_ORDER = { critical: 0, major: 1, minor: 2, info: 3 };
+const SEVERITY_COLOURS = { critical: "#ff5a4f", major: "#f0883e", minor: "#e3b341", info: "#58a6ff" };
 
-const map = L.map("control-map", { preferCanvas: true, zoomSnap: 0.25, zoomControl: true, attributionControl: true });
+const map = L.map("control-map", { preferCanvas: true, zoomSnap: 0.25, zoomControl: true });
 const tiles = document.querySelector("meta[name=ondijon-tiles]");
-if (tiles) {
-  L.tileLayer(tiles.content, { maxZoom: 19, attribution: tiles.dataset.attribution }).addTo(map);
-}
+if (tiles) L.tileLayer(tiles.content, { maxZoom: 19, attribution: tiles.dataset.attribution }).addTo(map);
 const communeLayer = L.geoJSON(communes, {
-  style: { color: "#3fb98a", weight: 1.2, opacity: 0.8, fillColor: "#3fb98a", fillOpacity: 0.06 },
-  onEachFeature: (feature, layer) => {
-    layer.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "commune-label" });
-  },
+  style: { color: "#3fb98a", weight: 1.2, opacity: 0.8, fillColor: "#3fb98a", fillOpacity: 0.05 },
+  onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "commune-label" }),
 }).addTo(map);
 map.fitBounds(communeLayer.getBounds(), { padding: [12, 12] });
-
-const incidentLayer = L.layerGroup().addTo(map);
-const layerLabels = Object.fromEntries(
-  JSON.parse(document.getElementById("layers-data").textContent).map((layer) => [layer.name, layer.label]),
-);
-L.control.layers(null, { [texts.communes]: communeLayer, [layerLabels.incidents]: incidentLayer }, { collapsed: false }).addTo(map);
-
-const incidents = new Map(); // id -> { feature, marker }
-
-function escapeHtml(value) {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
 
 function age(isoDate) {
   const minutes = Math.max(0, Math.round((Date.now() - Date.parse(isoDate)) / 60000));
@@ -41,43 +33,68 @@ function age(isoDate) {
   return texts.hoursAgo.replace("{n}", Math.round(minutes / 60));
 }
 
-function popupHtml(f) {
+function toast(message, kind = "info") {
+  const element = document.createElement("div");
+  element.className = `toast toast-${kind}`;
+  element.textContent = message;
+  document.getElementById("toasts").append(element);
+  window.setTimeout(() => element.remove(), 8000);
+}
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    body: JSON.stringify(body ?? {}),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error ?? texts.error);
+  return data;
+}
+
+// ---- Incidents -----------------------------------------------------------------------
+const incidents = new Map();
+const incidentGroup = L.layerGroup().addTo(map);
+const incidentList = document.getElementById("incident-list");
+
+function incidentPopup(f) {
   return `<div class="popup-title">${escapeHtml(f.category)} · ${escapeHtml(f.reference)}</div>
     <div class="popup-line">${escapeHtml(f.status_label)} — ${escapeHtml(f.commune)}</div>
     <div class="popup-line">${escapeHtml(texts.service)} : ${escapeHtml(f.service || texts.unrouted)}</div>`;
 }
 
-function upsert(feature, { fresh = false } = {}) {
-  const existing = incidents.get(feature.id);
-  const colour = PRIORITY_COLOURS[feature.priority] ?? PRIORITY_COLOURS.normal;
-  if (existing) {
-    existing.marker.setLatLng([feature.lat, feature.lon]);
-    existing.marker.setStyle({ color: colour, fillColor: colour });
-    existing.marker.setPopupContent(popupHtml(feature));
-    existing.feature = feature;
-  } else {
-    const marker = L.circleMarker([feature.lat, feature.lon], {
-      radius: feature.priority === "emergency" ? 8 : 6, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.75,
-    }).bindPopup(popupHtml(feature));
-    marker.addTo(incidentLayer);
-    incidents.set(feature.id, { feature, marker, fresh });
-  }
-  if (fresh) incidents.get(feature.id).fresh = true;
-}
+const incidentLayer = {
+  group: incidentGroup,
+  snapshot(features) { incidentGroup.clearLayers(); incidents.clear(); features.forEach((f) => this.upsert(f)); renderIncidents(); },
+  upsert(f, fresh = false) {
+    const colour = PRIORITY_COLOURS[f.priority] ?? PRIORITY_COLOURS.normal;
+    const entry = incidents.get(f.id);
+    if (entry) {
+      entry.marker.setLatLng([f.lat, f.lon]).setStyle({ color: colour, fillColor: colour }).setPopupContent(incidentPopup(f));
+      entry.feature = f;
+      entry.fresh = fresh;
+    } else {
+      const marker = L.circleMarker([f.lat, f.lon], { radius: f.priority === "emergency" ? 8 : 6, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.75 })
+        .bindPopup(incidentPopup(f)).addTo(incidentGroup);
+      incidents.set(f.id, { feature: f, marker, fresh });
+    }
+  },
+  applyDelta(message) {
+    if (message.op === "remove") {
+      const entry = incidents.get(message.id);
+      if (entry) incidentGroup.removeLayer(entry.marker);
+      incidents.delete(message.id);
+    } else {
+      this.upsert(message.feature, true);
+    }
+    renderIncidents();
+  },
+};
 
-function remove(id) {
-  const existing = incidents.get(id);
-  if (!existing) return;
-  incidentLayer.removeLayer(existing.marker);
-  incidents.delete(id);
-}
-
-function renderQueue() {
+function renderIncidents() {
   const items = [...incidents.values()].sort((a, b) =>
-    (PRIORITY_ORDER[a.feature.priority] - PRIORITY_ORDER[b.feature.priority]) ||
-    (Date.parse(b.feature.created_at) - Date.parse(a.feature.created_at)));
-  const now = Date.now();
-  list.replaceChildren(...items.map(({ feature: f, marker, fresh }) => {
+    (PRIORITY_ORDER[a.feature.priority] - PRIORITY_ORDER[b.feature.priority]) || (Date.parse(b.feature.created_at) - Date.parse(a.feature.created_at)));
+  incidentList.replaceChildren(...items.map(({ feature: f, marker, fresh }) => {
     const item = document.createElement("li");
     item.className = "incident-item" + (fresh ? " is-fresh" : "");
     item.dataset.priority = f.priority;
@@ -86,7 +103,7 @@ function renderQueue() {
     item.innerHTML = `<svg class="incident-icon" aria-hidden="true"><use href="${ICONS}#icon-${escapeHtml(f.icon)}"></use></svg>
       <span class="incident-title">${escapeHtml(f.category)}</span>
       <span class="incident-age">${escapeHtml(age(f.created_at))}</span>
-      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span></span>`;
+      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span> · ${escapeHtml(f.status_label)}</span>`;
     const focus = () => { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); };
     item.addEventListener("click", focus);
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") focus(); });
@@ -94,24 +111,209 @@ function renderQueue() {
   }));
   for (const entry of incidents.values()) entry.fresh = false;
   const all = items.map((entry) => entry.feature);
+  const now = Date.now();
   document.getElementById("incident-count").textContent = all.length;
   document.getElementById("stat-new").textContent = all.filter((f) => f.status === "new").length;
   document.getElementById("stat-emergency").textContent = all.filter((f) => f.priority === "emergency").length;
   document.getElementById("stat-late").textContent = all.filter((f) => Date.parse(f.due_at) < now).length;
 }
 
-function applySnapshot(message) {
-  incidentLayer.clearLayers();
-  incidents.clear();
-  for (const feature of message.layers.incidents ?? []) upsert(feature);
-  renderQueue();
+// ---- Alarms --------------------------------------------------------------------------
+const alarms = new Map();
+const alarmGroup = L.layerGroup().addTo(map);
+const alarmList = document.getElementById("alarm-list");
+
+const alarmLayer = {
+  group: alarmGroup,
+  snapshot(features) { alarmGroup.clearLayers(); alarms.clear(); features.forEach((f) => this.upsert(f)); renderAlarms(); },
+  upsert(f, fresh = false) {
+    const old = alarms.get(f.id);
+    if (old?.marker) alarmGroup.removeLayer(old.marker);
+    let marker = null;
+    if (f.lat != null && f.lon != null) {
+      const colour = f.state === "acknowledged" || f.suppressed_reason ? "#8b949e" : SEVERITY_COLOURS[f.severity];
+      marker = L.circleMarker([f.lat, f.lon], { radius: 9, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.25, dashArray: f.state === "acknowledged" ? "3 3" : null })
+        .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(f.asset)} · ${escapeHtml(f.state_label)}</div>`)
+        .addTo(alarmGroup);
+    }
+    alarms.set(f.id, { feature: f, marker, fresh });
+  },
+  applyDelta(message) {
+    if (message.op === "remove") {
+      const entry = alarms.get(message.id);
+      if (entry?.marker) alarmGroup.removeLayer(entry.marker);
+      alarms.delete(message.id);
+    } else {
+      this.upsert(message.feature, true);
+    }
+    renderAlarms();
+    if (openProcedure === message.id) loadProcedure(message.id);
+  },
+};
+
+function alarmItem({ feature: f, marker, fresh }) {
+  const item = document.createElement("li");
+  item.className = "alarm-item" + (fresh ? " is-fresh" : "");
+  item.dataset.severity = f.severity;
+  item.dataset.state = f.state;
+  item.dataset.alarmId = f.id;
+  const badges = [
+    f.consequences ? `<span class="chip">${escapeHtml(texts.consequences.replace("{n}", f.consequences))}</span>` : "",
+    f.occurrences > 1 ? `<span class="chip">${escapeHtml(texts.occurrences.replace("{n}", f.occurrences))}</span>` : "",
+    f.flapping ? `<span class="chip chip-warn">${escapeHtml(texts.flapping)}</span>` : "",
+    f.suppressed_reason ? `<span class="chip">${escapeHtml(texts.suppressed)}</span>` : "",
+  ].join("");
+  const acknowledged = f.state === "acknowledged"
+    ? `<span class="alarm-ack" data-testid="acknowledged-by">${escapeHtml(texts.acknowledgedBy.replace("{name}", f.acknowledged_by))}</span>` : "";
+  item.innerHTML = `<div class="alarm-main" tabindex="0">
+      <span class="alarm-title">${escapeHtml(f.title)}</span>
+      <span class="alarm-age">${escapeHtml(age(f.raised_at))}</span>
+      <span class="alarm-meta">${escapeHtml(f.severity_label)} · ${escapeHtml(f.asset)} ${badges}</span>
+      ${acknowledged}
+    </div>
+    <div class="alarm-actions">
+      ${canAcknowledge && f.state === "active" ? `<button type="button" class="button button-small" data-action="acknowledge">${escapeHtml(texts.acknowledge)}</button>` : ""}
+      <button type="button" class="button button-small button-ghost" data-action="procedure">${escapeHtml(texts.procedure)}</button>
+    </div>`;
+  item.querySelector(".alarm-main").addEventListener("click", () => {
+    if (marker) { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); }
+  });
+  item.querySelector("[data-action=acknowledge]")?.addEventListener("click", () => askAcknowledge(item, f));
+  item.querySelector("[data-action=procedure]").addEventListener("click", () => loadProcedure(f.id));
+  return item;
 }
 
-function applyDelta(message) {
-  if (message.layer !== "incidents") return;
-  if (message.op === "remove") remove(message.id);
-  else upsert(message.feature, { fresh: true });
-  renderQueue();
+function askAcknowledge(item, f) {
+  if (item.querySelector(".ack-form")) return;
+  const form = document.createElement("form");
+  form.className = "ack-form";
+  form.innerHTML = `<label class="visually-hidden" for="ack-${f.id}">${escapeHtml(texts.comment)}</label>
+    <input id="ack-${f.id}" name="comment" maxlength="500" placeholder="${escapeHtml(texts.comment)}">
+    <button class="button button-small button-primary" type="submit">${escapeHtml(texts.confirm)}</button>
+    <button class="button button-small button-ghost" type="button" data-cancel>${escapeHtml(texts.cancel)}</button>`;
+  form.querySelector("[data-cancel]").addEventListener("click", () => form.remove());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await post(`/controle/alarmes/${f.id}/acquitter/`, { comment: form.comment.value });
+    } catch (error) {
+      toast(error.message, "warn");
+    }
+    form.remove();
+  });
+  item.append(form);
+  form.comment.focus();
+}
+
+function renderAlarms() {
+  const entries = [...alarms.values()].sort((a, b) =>
+    ((a.feature.state === "active" ? 0 : 1) - (b.feature.state === "active" ? 0 : 1))
+    || (SEVERITY_ORDER[a.feature.severity] - SEVERITY_ORDER[b.feature.severity])
+    || (Date.parse(a.feature.raised_at) - Date.parse(b.feature.raised_at)));
+  alarmList.replaceChildren(...entries.map(alarmItem));
+  for (const entry of alarms.values()) entry.fresh = false;
+  const all = entries.map((entry) => entry.feature);
+  document.getElementById("alarm-count").textContent = all.length;
+  document.getElementById("stat-critical").textContent = all.filter((f) => f.severity === "critical" && f.state === "active").length;
+  document.getElementById("stat-active").textContent = all.filter((f) => f.state === "active").length;
+  document.getElementById("stat-acknowledged").textContent = all.filter((f) => f.state === "acknowledged").length;
+}
+
+// ---- Procedures ----------------------------------------------------------------------
+const drawer = document.getElementById("procedure-drawer");
+let openProcedure = null;
+document.getElementById("procedure-close").addEventListener("click", () => { drawer.hidden = true; openProcedure = null; });
+
+async function loadProcedure(alarmId) {
+  openProcedure = alarmId;
+  const response = await fetch(`/controle/alarmes/${alarmId}/procedure/`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  renderProcedure(await response.json());
+}
+
+function renderProcedure(view) {
+  drawer.hidden = false;
+  const alarm = alarms.get(String(view.alarm_id))?.feature;
+  document.getElementById("procedure-title").textContent = view.available ? view.title : texts.procedure;
+  document.getElementById("procedure-alarm").textContent = alarm ? `${alarm.title} · ${alarm.asset}` : "";
+  document.getElementById("procedure-error").textContent = "";
+  const done = document.getElementById("procedure-done");
+  const current = document.getElementById("procedure-current");
+  done.replaceChildren(...(view.done ?? []).map((record) => {
+    const item = document.createElement("li");
+    const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no : "";
+    item.innerHTML = `<span>${escapeHtml(record.text)}</span> <strong>${escapeHtml(answer)}</strong>
+      ${record.outcome ? `<span class="step-outcome">${escapeHtml(record.outcome)}</span>` : ""}
+      <span class="step-by">${escapeHtml(record.by)} · ${escapeHtml(new Date(record.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }))}</span>`;
+    return item;
+  }));
+  current.replaceChildren();
+  if (!view.available) { current.textContent = texts.noProcedure; return; }
+  if (view.finished) { current.innerHTML = `<p class="step-finished">${escapeHtml(texts.finished)}</p>`; return; }
+  if (!canRunProcedures) return;
+  if (!view.started) {
+    current.append(stepButton(texts.start, view.alarm_id, {}));
+    return;
+  }
+  const step = view.current;
+  const text = document.createElement("p");
+  text.className = "step-text";
+  text.textContent = step.text;
+  current.append(text);
+  if (step.kind === "question") {
+    current.append(stepButton(texts.yes, view.alarm_id, { step: step.code, answer: "yes" }), stepButton(texts.no, view.alarm_id, { step: step.code, answer: "no" }));
+  } else {
+    current.append(stepButton(step.kind === "action" ? texts.run : texts.done, view.alarm_id, { step: step.code, answer: "done" }));
+  }
+}
+
+function stepButton(label, alarmId, body) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button button-primary button-small";
+  button.textContent = label;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      renderProcedure(await post(`/controle/alarmes/${alarmId}/procedure/etape/`, body));
+    } catch (error) {
+      document.getElementById("procedure-error").textContent = error.message;
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+// ---- Layers ----------------------------------------------------------------------------
+const layers = { incidents: incidentLayer, alarms: alarmLayer };
+const overlays = { [texts.communes]: communeLayer };
+for (const definition of layerDefinitions) {
+  if (definition.name === "incidents" || definition.name === "alarms") {
+    overlays[definition.label] = layers[definition.name].group;
+    continue;
+  }
+  let layer;
+  if (definition.tiled) layer = new TiledLayer(map, definition, mapElement.dataset.tileUrl);
+  else if (definition.name === "crisis") layer = new CrisisLayer(map, definition);
+  else layer = new PointLayer(map, definition);
+  layers[definition.name] = layer;
+  overlays[definition.label] = layer.group;
+  if (layer instanceof TiledLayer) layer.attach(true);
+  else layer.group.addTo(map);
+}
+L.control.layers(null, overlays, { collapsed: false, position: "topleft" }).addTo(map);
+map.on("overlayadd", (event) => { for (const layer of Object.values(layers)) if (layer.group === event.layer && layer.refresh) layer.refresh(); });
+
+// ---- Panels and live socket -----------------------------------------------------------
+for (const tab of document.querySelectorAll("[role=tab]")) {
+  tab.addEventListener("click", () => {
+    for (const other of document.querySelectorAll("[role=tab]")) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", selected);
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+  });
 }
 
 function setState(state) {
@@ -122,8 +324,13 @@ function setState(state) {
 new LiveSocket("/ws/control/", {
   onState: setState,
   onMessage: (message) => {
-    if (message.type === "snapshot") applySnapshot(message);
-    else if (message.type === "delta") applyDelta(message);
+    if (message.type === "snapshot") {
+      for (const [name, features] of Object.entries(message.layers)) layers[name]?.snapshot(features);
+    } else if (message.type === "delta") {
+      layers[message.layer]?.applyDelta(message);
+    } else if (message.type === "notification") {
+      toast(`${message.subject} — ${message.body}`, "info");
+    }
   },
 });
 
@@ -131,4 +338,4 @@ const clock = document.getElementById("clock");
 const tick = () => { clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }); };
 tick();
 window.setInterval(tick, 10000);
-window.setInterval(renderQueue, 60000);
+window.setInterval(() => { renderIncidents(); renderAlarms(); }, 60000);

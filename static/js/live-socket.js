@@ -30,11 +30,12 @@ export class LiveSocket {
     });
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(event.data);
+      // Deltas carry the current state of their feature, so applying one twice or late is
+      // harmless; transactions commit out of id order, so none is dropped for its number.
       if (message.type === "snapshot" || message.type === "caught_up") {
         this.sequence = message.seq;
       } else if (message.type === "delta") {
-        if (this.sequence !== null && message.seq <= this.sequence) return;
-        this.sequence = message.seq;
+        this.sequence = Math.max(this.sequence ?? 0, message.seq);
       }
       this.onMessage(message);
     });

@@ -134,7 +134,7 @@ def test_acknowledging_a_cleared_alarm_is_refused(alarm_rules, happen, operator)
 def test_audit_entries_cannot_be_changed_or_deleted(alarm_rules, happen, operator) -> None:
     happen(CabinetPowerLost(asset_id="C-12"))
     alarm_acknowledge(alarm_id=Alarm.objects.get().pk, by=operator)
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(action="alarm.acknowledge")
     entry.summary = "rewritten"
     with pytest.raises(PermissionError):
         entry.save()

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from hypervisor import selectors
-from hypervisor.access import public, requires
+from hypervisor.access import public
 from hypervisor.registry import registry
 
 
@@ -30,19 +28,3 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
-
-
-@requires("hypervisor.view_control_room")
-def control_room(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "hypervisor/control_room.html",
-        {
-            "communes": selectors.communes_geojson(),
-            "layers": [
-                {"name": layer.name, "label": str(layer.label)} for layer in registry.layers()
-            ],
-            "map_center": settings.MAP_CENTER,
-            "map_zoom": settings.MAP_ZOOM,
-        },
-    )

@@ -1,0 +1,183 @@
+// Map layers of the control room: live point layers, the crisis zone, and large equipment
+// layers read by viewport (canvas rendering, server-side aggregation at low zoom).
+
+const STATUS_COLOURS = {
+  ok: "#3fb950", normal: "#3fb950", on: "#3fb950", lit: "#3fb950", up: "#3fb950", online: "#3fb950", recording: "#3fb950",
+  dimmed: "#2ea043", down: "#58a6ff", moving: "#58a6ff", off: "#6e7681", dark: "#ff5a4f",
+  flashing: "#e3b341", flashing_amber: "#e3b341", works: "#58a6ff", under_works: "#58a6ff",
+  degraded: "#e3b341", warning: "#e3b341", comm_lost: "#f0883e", communication_lost: "#f0883e",
+  fault: "#ff5a4f", failed: "#ff5a4f", lamp_failed: "#ff5a4f", power_lost: "#ff5a4f", offline: "#f0883e",
+  minor: "#e3b341", major: "#f0883e", critical: "#ff5a4f", info: "#58a6ff",
+};
+const FALLBACK = ["#a371f7", "#79c0ff", "#d2a8ff", "#ffa657"];
+
+export function statusColour(status, index = 0) {
+  return STATUS_COLOURS[status] ?? FALLBACK[index % FALLBACK.length];
+}
+
+function escapeHtml(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+export { escapeHtml };
+
+function featureHtml(layerLabel, feature) {
+  const rows = Object.entries(feature)
+    .filter(([key, value]) => !["lat", "lon", "id", "geometry"].includes(key) && value !== null && value !== "" && typeof value !== "object")
+    .slice(0, 8)
+    .map(([key, value]) => `<div class="popup-line"><span>${escapeHtml(key)}</span> ${escapeHtml(value)}</div>`)
+    .join("");
+  return `<div class="popup-title">${escapeHtml(layerLabel)} · ${escapeHtml(feature.name ?? feature.title ?? feature.id)}</div>${rows}`;
+}
+
+// A large layer read by viewport: asks the server for what is visible, draws it on canvas.
+export class TiledLayer {
+  constructor(map, definition, tileUrl) {
+    this.map = map;
+    this.definition = definition;
+    this.url = tileUrl.replace("LAYER", definition.name);
+    this.group = L.layerGroup();
+    this.renderer = L.canvas({ padding: 0.3 });
+    this.markers = new Map();
+    this.request = 0;
+    map.on("moveend", () => this.refresh());
+  }
+
+  attach(visible) {
+    if (visible) this.group.addTo(this.map);
+    this.refresh();
+  }
+
+  async refresh() {
+    if (!this.map.hasLayer(this.group)) return;
+    const bounds = this.map.getBounds();
+    const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((v) => v.toFixed(5)).join(",");
+    const ticket = ++this.request;
+    const response = await fetch(`${this.url}?bbox=${bbox}&zoom=${Math.round(this.map.getZoom())}`, { credentials: "same-origin" });
+    if (!response.ok || ticket !== this.request) return;
+    this.draw(await response.json());
+  }
+
+  draw(tile) {
+    this.group.clearLayers();
+    this.markers.clear();
+    if (tile.kind === "clusters") {
+      for (const [lat, lon, count, status] of tile.rows) {
+        const radius = Math.min(22, 5 + Math.log2(count + 1) * 2.2);
+        L.circleMarker([lat, lon], {
+          renderer: this.renderer, radius, weight: 1, color: statusColour(status), fillColor: statusColour(status), fillOpacity: 0.35,
+        }).bindTooltip(`${this.definition.label}: ${count}`).addTo(this.group);
+      }
+      return;
+    }
+    for (const row of tile.rows) {
+      this.upsert(Object.fromEntries(tile.fields.map((field, index) => [field, row[index]])));
+    }
+  }
+
+  upsert(feature) {
+    if (feature.lat == null || feature.lon == null) return;
+    const colour = statusColour(feature.status);
+    const existing = this.markers.get(String(feature.id));
+    if (existing) {
+      existing.setStyle({ color: colour, fillColor: colour });
+      existing.setPopupContent(featureHtml(this.definition.label, feature));
+      return;
+    }
+    const marker = L.circleMarker([feature.lat, feature.lon], {
+      renderer: this.renderer, radius: 3.5, weight: 1, color: colour, fillColor: colour, fillOpacity: 0.85,
+    }).bindPopup(featureHtml(this.definition.label, feature));
+    marker.addTo(this.group);
+    this.markers.set(String(feature.id), marker);
+  }
+
+  applyDelta(message) {
+    if (message.op === "remove") {
+      // Left the "not normal" set: fetch the current state of the viewport again.
+      this.refresh();
+      return;
+    }
+    if (this.map.getBounds().contains([message.feature.lat, message.feature.lon])) this.upsert(message.feature);
+  }
+
+  snapshot(features) {
+    for (const feature of features) this.upsert(feature);
+  }
+}
+
+// A small live layer of points (crews, and any app layer without its own renderer).
+export class PointLayer {
+  constructor(map, definition) {
+    this.definition = definition;
+    this.group = L.layerGroup();
+    this.markers = new Map();
+  }
+
+  snapshot(features) {
+    this.group.clearLayers();
+    this.markers.clear();
+    for (const feature of features) this.upsert(feature);
+  }
+
+  upsert(feature) {
+    if (feature.lat == null || feature.lon == null) return;
+    const colour = statusColour(feature.status ?? feature.state, 1);
+    const existing = this.markers.get(String(feature.id));
+    if (existing) {
+      existing.setLatLng([feature.lat, feature.lon]);
+      existing.setStyle({ color: colour, fillColor: colour });
+      existing.setPopupContent(featureHtml(this.definition.label, feature));
+      return;
+    }
+    const marker = L.circleMarker([feature.lat, feature.lon], { radius: 6, weight: 2, color: "#0d1117", fillColor: colour, fillOpacity: 0.95 })
+      .bindPopup(featureHtml(this.definition.label, feature));
+    marker.addTo(this.group);
+    this.markers.set(String(feature.id), marker);
+  }
+
+  applyDelta(message) {
+    if (message.op === "remove") {
+      const marker = this.markers.get(String(message.id));
+      if (marker) this.group.removeLayer(marker);
+      this.markers.delete(String(message.id));
+    } else {
+      this.upsert(message.feature);
+    }
+  }
+}
+
+export class CrisisLayer {
+  constructor(map, definition) {
+    this.definition = definition;
+    this.group = L.layerGroup();
+    this.shapes = new Map();
+  }
+
+  snapshot(features) {
+    this.group.clearLayers();
+    this.shapes.clear();
+    for (const feature of features) this.upsert(feature);
+  }
+
+  upsert(feature) {
+    this.remove(feature.id);
+    if (!feature.geometry) return;
+    const shape = L.geoJSON(feature.geometry, {
+      style: { color: "#ff5a4f", weight: 3, dashArray: "8 6", fillColor: "#ff5a4f", fillOpacity: 0.12 },
+      interactive: false,
+    });
+    shape.addTo(this.group);
+    this.shapes.set(String(feature.id), shape);
+  }
+
+  remove(id) {
+    const shape = this.shapes.get(String(id));
+    if (shape) this.group.removeLayer(shape);
+    this.shapes.delete(String(id));
+  }
+
+  applyDelta(message) {
+    if (message.op === "remove") this.remove(message.id);
+    else this.upsert(message.feature);
+  }
+}
