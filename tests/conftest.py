@@ -91,15 +91,18 @@ class AsgiServer:
     """The real ASGI application under uvicorn, in a thread of the test process."""
 
     def __init__(self) -> None:
-        import uvicorn
-
         from ondijon.asgi import application
 
+        self.application = application
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import uvicorn
+
         self.server = uvicorn.Server(
             uvicorn.Config(
-                application,
+                self.application,
                 host="127.0.0.1",
                 port=self.port,
                 lifespan="off",
@@ -108,19 +111,24 @@ class AsgiServer:
             )
         )
         self.thread = threading.Thread(target=self.server.run, name="asgi-server", daemon=True)
-
-    def __enter__(self) -> AsgiServer:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("The ASGI server did not start")
             time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Shut down like a deployment would: open sockets are closed by the server."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def __enter__(self) -> AsgiServer:
+        self.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.stop()
 
 
 @pytest.fixture

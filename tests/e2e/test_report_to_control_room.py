@@ -34,6 +34,7 @@ def test_a_citizen_report_appears_live_on_the_operator_map_with_its_service(
     phone.wait_for_url(re.compile(r"/suivi/[\w-]+/$"))
     reference = phone.get_by_test_id("reference").inner_text().strip()
 
+    control_room.locator("#tab-incidents").click()
     item = control_room.locator(".incident-item", has_text=reference)
     expect(item).to_be_visible(timeout=15_000)
     expect(item).to_contain_text("Éclairage public")
