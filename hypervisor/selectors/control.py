@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -231,7 +231,7 @@ def kpi_board(*, start: date, end: date, commune_insee: str | None) -> list[dict
     return board
 
 
-def elected_official_commune(*, user: AbstractUser | AnonymousUser) -> Any:
+def elected_official_commune(*, user: User | AnonymousUser) -> Any:
     """The commune an elected official watches, or None (not an elected official)."""
     if (
         not user.is_authenticated
@@ -242,7 +242,7 @@ def elected_official_commune(*, user: AbstractUser | AnonymousUser) -> Any:
     return profile.commune if profile else None
 
 
-def elected_board(*, user: AbstractUser) -> dict[str, Any]:
+def elected_board(*, user: User) -> dict[str, Any]:
     commune = elected_official_commune(user=user)
     messages = Notification.objects.filter(recipient=user).order_by("-created_at")[:50]
     alarms = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Max
 
 from hypervisor.models import Event, StaffProfile
@@ -17,14 +17,14 @@ CATCH_UP_LIMIT = 500
 CATCH_UP_OVERLAP = 50
 
 
-def user_can_watch_control_room(*, user: AbstractUser | AnonymousUser) -> bool:
+def user_can_watch_control_room(*, user: User | AnonymousUser) -> bool:
     """Operators and supervisors; elected officials too, read-only and for their commune."""
     if not (user.is_authenticated and user.is_active):
         return False
     return user.has_perm("hypervisor.view_control_room") or watched_commune(user=user) is not None
 
 
-def watched_commune(*, user: AbstractUser | AnonymousUser) -> str | None:
+def watched_commune(*, user: User | AnonymousUser) -> str | None:
     """INSEE code an elected official's screen is limited to; None for control-room staff."""
     if not user.is_authenticated or user.has_perm("hypervisor.view_control_room"):
         return None

@@ -128,14 +128,18 @@ def test_a_crossroads_under_works_answers_the_first_question_by_itself(
     assert view["done"][0]["answer"] == "yes"
 
 
-def test_a_stale_step_is_refused_with_a_clear_message(
-    client, operator, signal_alarm, english
-) -> None:
+def test_a_stale_step_is_refused_with_a_clear_message(client, operator, signal_alarm) -> None:
+    from django.utils import translation
+
     client.force_login(operator)
     take(client, signal_alarm)
     response = take(client, signal_alarm, "dispatch-crew", "done")
     assert response.status_code == 409
-    assert "not the current one" in response.json()["error"]
+    with translation.override("fr"):
+        expected = translation.gettext(
+            "This step is not the current one; the page may be out of date."
+        )
+    assert response.json()["error"] == expected
     assert ProcedureRun.objects.get().records.count() == 0
 
 
