@@ -3,9 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _route_when_opened(event: object) -> None:
-    from incidents.tasks import route_incident
+    from incidents.services import relay
 
-    route_incident.delay(int(event.asset_id))  # type: ignore[attr-defined]
+    relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
+
+
+def _dispatch_when_routed(event: object) -> None:
+    from incidents.services import relay
+
+    if event.routed:  # type: ignore[attr-defined]
+        relay("dispatch_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
 class IncidentsConfig(AppConfig):
@@ -13,12 +20,46 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from hypervisor.registry import registry
-        from incidents import demo
-        from incidents.selectors import IncidentLayer
+        from django.urls import path
 
+        from hypervisor.registry import registry
+        from hypervisor.roles import Role
+        from incidents import demo, live, simulation
+        from incidents.consumers import FieldConsumer
+        from incidents.selectors import KPIS, CrewLayer, IncidentLayer
+
+        registry.grant(Role.FIELD_AGENT, ["incidents.use_field_tablet"])
+        staff = ["incidents.dispatch_incident", "incidents.view_incident"]
+        registry.grant(Role.OPERATOR, staff)
+        registry.grant(Role.SUPERVISOR, staff)
+        registry.grant(Role.ADMIN, staff)
+        registry.add_section(
+            _("Field tablet"), "field-tablet", permission="incidents.use_field_tablet", order=20
+        )
+        registry.add_section(
+            _("Dispatch queue"),
+            "dispatch-queue",
+            permission="incidents.dispatch_incident",
+            order=15,
+        )
         registry.add_layer(IncidentLayer())
+        registry.add_layer(CrewLayer())
+        for kpi in KPIS:
+            registry.add_kpi(kpi)
         registry.subscribe("incident.opened", _route_when_opened)
+        registry.subscribe("incident.routed", _dispatch_when_routed)
+        registry.subscribe("task.changed", live.push_task_changed)
+        for kind in ("incident.sla_changed", "incident.status_changed"):
+            registry.subscribe(kind, live.push_incident_changed)
+        registry.add_websocket_route(path("ws/field/", FieldConsumer.as_asgi()))
+        registry.add_periodic_task(
+            "incidents-relay-pending", "incidents.tasks.relay_pending_work", every_seconds=15
+        )
+        registry.add_periodic_task(
+            "incidents-watch-deadlines", "incidents.tasks.watch_deadlines", every_seconds=60
+        )
         registry.add_demo_seeder(
             "reference configuration", demo.seed_reference_configuration, order=10
         )
+        registry.add_demo_seeder("crews and patrols", demo.seed_crews, order=15)
+        registry.add_simulator("crews", simulation.tick)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from hypervisor import selectors as hypervisor_selectors
 from hypervisor import services as hypervisor_services
+from hypervisor.roles import Role
+from hypervisor.selectors.territory import service_ids_by_code
 from incidents import services
-from incidents.models import Priority
+from incidents.models import CrewKind, Priority
 
 HOUR = 60
 DAY = 24 * HOUR
@@ -23,6 +33,49 @@ SERVICES = {
     "eau": "Eau et assainissement",
     "police": "Police municipale",
 }
+
+# code, French label, English label, precedence (lower works first at a shared place;
+# 0 works alongside: a patrol securing the place neither waits nor blocks)
+TRADES = [
+    ("police", "Police municipale", "Municipal police", 0),
+    ("electricien", "Électricien", "Electrician", 10),
+    ("fontainier", "Fontainier", "Water technician", 15),
+    ("signalisation", "Technicien signalisation", "Traffic-signal technician", 15),
+    ("elagueur", "Élagueur", "Tree surgeon", 20),
+    ("voirie", "Agent de voirie", "Road worker", 30),
+    ("menuisier", "Menuisier", "Carpenter", 40),
+    ("proprete", "Agent de propreté", "Street cleaner", 50),
+]
+CATEGORY_TRADES = {
+    "voirie-nid-de-poule": ["voirie"],
+    "voirie-obstacle": ["voirie"],
+    "eclairage-panne": ["electricien"],
+    "eclairage-cable": ["electricien"],
+    "proprete-tag": ["proprete"],
+    "proprete-depot": ["proprete"],
+    "espaces-verts-arbre": ["electricien", "elagueur"],
+    "signalisation-feu": ["signalisation"],
+    "mobilier-degrade": ["menuisier"],
+    "eau-fuite": ["fontainier"],
+    "eau-avaloir": ["fontainier"],
+    "securite-vehicule": ["police"],
+}
+SAFETY = {"voirie-obstacle", "eclairage-cable", "espaces-verts-arbre", "signalisation-feu"}
+
+# service, trades, how many crews
+CREWS = [
+    ("eclairage", ["electricien"], 7),
+    ("voirie", ["voirie"], 6),
+    ("proprete", ["proprete"], 7),
+    ("espaces-verts", ["elagueur"], 4),
+    ("espaces-verts-dijon", ["elagueur"], 2),
+    ("signalisation", ["signalisation", "electricien"], 3),
+    ("mobilier", ["menuisier"], 3),
+    ("eau", ["fontainier"], 4),
+]
+PATROLS = 8
+AGENTS_PER_CREW = 2
+DIJON_CENTRE = (47.3220, 5.0415)
 
 # code, group, French label, English label, icon, priority, deadline (minutes), service
 CATEGORIES = [
@@ -46,6 +99,10 @@ DIJON_INSEE = "21231"
 def seed_reference_configuration(*, rng: random.Random, log: Callable[[str], None]) -> None:
     for code, name in SERVICES.items():
         hypervisor_services.service_ensure(code=code, name=name)
+    for code, label_fr, label_en, precedence in TRADES:
+        services.trade_ensure(
+            code=code, label_fr=label_fr, label_en=label_en, precedence=precedence
+        )
     for code, group, label_fr, label_en, icon, priority, sla, service in CATEGORIES:
         services.category_ensure(
             code=code,
@@ -55,6 +112,8 @@ def seed_reference_configuration(*, rng: random.Random, log: Callable[[str], Non
             icon=icon,
             default_priority=priority,
             sla_minutes=sla,
+            trade_codes=CATEGORY_TRADES.get(code, []),
+            safety=code in SAFETY,
         )
         hypervisor_services.routing_rule_set(category_code=code, service_code=service)
     # The city of Dijon looks after its own parks: a commune rule beats the territory one.
@@ -64,3 +123,59 @@ def seed_reference_configuration(*, rng: random.Random, log: Callable[[str], Non
         commune_insee=DIJON_INSEE,
     )
     log(f"{len(SERVICES)} services, {len(CATEGORIES)} categories and their routing rules")
+
+
+@transaction.atomic
+def seed_crews(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """About forty crews and patrols with two agents each, on shift for the coming week.
+
+    Agents exist only in the embedded demo mode. Generated agents cannot log in (no
+    password); the demo user "agent" joins the first lighting crew, placed in the centre of
+    Dijon so that a report there reaches its tablet.
+    """
+    now = timezone.now()
+    service_ids = service_ids_by_code()
+    user_model = get_user_model()
+    field_agents = Group.objects.get(name=Role.FIELD_AGENT.value)
+    crews = [
+        (f"{service}-{number}", service, trades, CrewKind.CREW)
+        for service, trades, count in CREWS
+        for number in range(1, count + 1)
+    ] + [
+        (f"patrouille-{number}", "police", ["police"], CrewKind.PATROL)
+        for number in range(1, PATROLS + 1)
+    ]
+    first_crew_id = None
+    for index, (code, service, trades, kind) in enumerate(crews):
+        name = (
+            f"{SERVICES[service]} — équipe {code.rsplit('-', 1)[1]}"
+            if kind == CrewKind.CREW
+            else f"Patrouille {code.rsplit('-', 1)[1]}"
+        )
+        crew = services.crew_ensure(
+            code=code, name=name, kind=kind, service_id=service_ids.get(service), trade_codes=trades
+        )
+        lat, lon = (
+            DIJON_CENTRE if index == 0 else hypervisor_selectors.commune_random_point(rng=rng)
+        )
+        first_crew_id = first_crew_id or crew.pk
+        services.crew_position_report(crew_id=crew.pk, lat=round(lat, 6), lon=round(lon, 6), at=now)
+        if not crew.shifts.filter(ends_at__gt=now).exists():
+            services.shift_add(
+                crew_id=crew.pk, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=7)
+            )
+        for number in range(1, AGENTS_PER_CREW + 1 if settings.DEMO_MODE else 1):
+            user, created = user_model.objects.get_or_create(
+                username=f"agent-{code}-{number}",
+                defaults={"first_name": f"Agent {number}", "last_name": name[:100]},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                user.groups.add(field_agents)
+            services.crew_member_set(user=user, crew_id=crew.pk)
+    demo_agent = user_model.objects.filter(username="agent").first()
+    if demo_agent is not None and first_crew_id is not None:
+        services.crew_member_set(user=demo_agent, crew_id=first_crew_id)
+    agents = len(crews) * AGENTS_PER_CREW if settings.DEMO_MODE else 0
+    log(f"{len(crews)} crews and patrols, {agents} field agents")

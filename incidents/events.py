@@ -20,3 +20,49 @@ class IncidentRouted(DomainEvent):
     service_name: str
     routed: bool
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentStatusChanged(DomainEvent):
+    """Any later step of the lifecycle: assigned, in progress, resolved, closed, rejected…"""
+
+    kind = "incident.status_changed"
+    asset_type = "incident"
+    from_status: str
+    to_status: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentSlaChanged(DomainEvent):
+    kind = "incident.sla_changed"
+    asset_type = "incident"
+    sla_state: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskChanged(DomainEvent):
+    """A task was created, assigned, started, paused, done or given back.
+
+    `crew_ids` names every crew whose tablets must hear of it: the current one and, after
+    a reassignment, the previous one (whose tablet drops the task).
+    """
+
+    kind = "task.changed"
+    asset_type = "task"
+    incident_id: int
+    status: str
+    crew_ids: list[int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrewMoved(DomainEvent):
+    kind = "crew.moved"
+    asset_type = "crew"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrewAvailabilityChanged(DomainEvent):
+    kind = "crew.availability_changed"
+    asset_type = "crew"
+    availability: str

@@ -1,3 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from incidents.views import dispatch, field
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("terrain/", field.tablet, name="field-tablet"),
+    path("terrain/sw.js", field.service_worker, name="field-service-worker"),
+    path("terrain/manifest.webmanifest", field.manifest, name="field-manifest"),
+    path("api/v1/field/tasks/", field.task_list, name="field-task-list"),
+    path("api/v1/field/tasks/<int:task_id>/", field.task_detail, name="field-task-detail"),
+    path("api/v1/field/actions/", field.task_action, name="field-task-action"),
+    path("api/v1/field/position/", field.position, name="field-position"),
+    path("interventions/", dispatch.queue, name="dispatch-queue"),
+    path("api/v1/tasks/<int:task_id>/assign/", dispatch.assign, name="task-assign"),
+]

@@ -87,7 +87,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "hypervisor.audit_signals.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -274,3 +273,17 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Incidents and dispatch
+# Crews farther than this from an incident are not proposed by dispatch.
+INCIDENTS_DISPATCH_RADIUS_M = config.integer("ONDIJON_DISPATCH_RADIUS_M", 20_000, minimum=100)
+# A crew position older than this counts against the crew when ranking.
+INCIDENTS_POSITION_STALE_MINUTES = config.integer("ONDIJON_POSITION_STALE_MINUTES", 10, minimum=1)
+# Tasks this close to each other are one site, worked in trade order.
+INCIDENTS_SITE_RADIUS_M = config.integer("ONDIJON_SITE_RADIUS_M", 30, minimum=1)
+INCIDENTS_PHOTO_MAX_BYTES = config.integer("ONDIJON_PHOTO_MAX_BYTES", 8_000_000, minimum=100_000)
+# Work the broker never got is handed over again after this long (emergencies sooner).
+INCIDENTS_RELAY_AFTER_SECONDS = config.integer("ONDIJON_RELAY_AFTER_SECONDS", 120, minimum=5)
+INCIDENTS_EMERGENCY_RELAY_AFTER_SECONDS = config.integer(
+    "ONDIJON_EMERGENCY_RELAY_AFTER_SECONDS", 20, minimum=1
+)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from shapely.geometry import shape
 
-from hypervisor.models import Commune, RoutingRule, Service
+from hypervisor.models import Commune, RoutingRule, Sector, Service
 from hypervisor.territory import CommuneRecord
 
 
@@ -57,15 +57,34 @@ def service_ensure(*, code: str, name: str, email: str = "") -> Service:
 
 
 @transaction.atomic
+def sector_ensure(*, code: str, name: str, geometry: dict) -> Sector:
+    """The sector with this code, created or updated to this name and area."""
+    if not shape(geometry).is_valid:
+        raise ValueError(f"Sector {code}: the area is not a valid polygon")
+    sector, _created = Sector.objects.update_or_create(
+        code=code, defaults={"name": name, "geometry": geometry}
+    )
+    sector.full_clean()
+    return sector
+
+
+@transaction.atomic
 def routing_rule_set(
-    *, category_code: str, service_code: str, commune_insee: str | None = None, precedence: int = 0
+    *,
+    category_code: str,
+    service_code: str,
+    commune_insee: str | None = None,
+    sector_code: str | None = None,
+    precedence: int = 0,
 ) -> RoutingRule:
-    """Point a category (in one commune, or everywhere) to a service."""
+    """Point a category (in one sector, one commune, or everywhere) to a service."""
     service = Service.objects.get(code=service_code)
     commune = Commune.objects.get(insee=commune_insee) if commune_insee else None
+    sector = Sector.objects.get(code=sector_code) if sector_code else None
     rule, _created = RoutingRule.objects.update_or_create(
         category_code=category_code,
         commune=commune,
+        sector=sector,
         precedence=precedence,
         defaults={"service": service},
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from incidents.models import OPEN_STATUSES, Category, Incident, Status
 
@@ -36,6 +35,11 @@ def _map_feature(incident: Incident) -> dict[str, Any]:
         "service": incident.service.name if incident.service else "",
         "commune": incident.commune.name if incident.commune else "",
         "routing_note": incident.routing_note,
+        "unroutable": str(incident.get_unroutable_reason_display())
+        if incident.unroutable_reason
+        else "",
+        "sla_state": incident.sla_state,
+        "sla_label": str(incident.get_sla_state_display()),
         "created_at": incident.created_at.isoformat(),
         "due_at": incident.due_at.isoformat(),
     }
@@ -72,6 +76,10 @@ def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
         "commune": incident.commune.name if incident.commune else "",
         "created_at": incident.created_at,
         "is_open": incident.status in OPEN_STATUSES,
+        # Rejected or cancelled: the reporter is told why; no other free text is shown.
+        "reason": incident.status_reason
+        if incident.status in (Status.REJECTED, Status.CANCELLED)
+        else "",
         "history": [
             {"status": step.to_status, "label": Status(step.to_status).label, "at": step.at}
             for step in incident.transitions.all()
@@ -81,17 +89,3 @@ def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
 
 def incident_status_of(*, incident_id: int) -> str | None:
     return Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()
-
-
-class IncidentLayer:
-    """The control room's layer of open incidents."""
-
-    name = "incidents"
-    label = _("Incidents")
-    event_kinds = frozenset({"incident.opened", "incident.routed"})
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        return incident_map_features()
-
-    def feature(self, asset_id: str) -> dict[str, Any] | None:
-        return incident_map_feature(incident_id=asset_id)

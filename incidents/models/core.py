@@ -13,8 +13,35 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+class Trade(models.Model):
+    """A craft a task needs (electrician, carpenter…).
+
+    Precedence orders the tasks at one place: the lower number works first, so the
+    electrician makes a mast safe before the carpenter replaces the bench bolted to it.
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label_fr = models.CharField(_("French label"), max_length=120)
+    label_en = models.CharField(_("English label"), max_length=120)
+    precedence = models.IntegerField(
+        _("precedence"), default=50, help_text=_("Lower works first at a shared place.")
+    )
+
+    class Meta:
+        ordering = ["precedence", "code"]
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+
 class Category(models.Model):
-    """What kind of problem; carries its default priority and deadline."""
+    """What kind of problem; carries its default priority, deadline and the trades it needs."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     group = models.CharField(_("group"), max_length=50)
@@ -28,6 +55,12 @@ class Category(models.Model):
     )
     sla_minutes = models.PositiveIntegerField(_("deadline (minutes)"), default=72 * 60)
     active = models.BooleanField(_("active"), default=True)
+    trades = models.ManyToManyField(Trade, verbose_name=_("trades needed"), blank=True)
+    safety = models.BooleanField(
+        _("public safety"),
+        default=False,
+        help_text=_("Urgent ones also send the nearest municipal-police patrol."),
+    )
 
     class Meta:
         ordering = ["group", "code"]
@@ -55,6 +88,24 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.ROUTED, Status.ASSIGNED, Status.IN_PROGRESS)
+# The deadline clock stops once the work is done; closing is paperwork.
+SLA_RUNNING_STATUSES = OPEN_STATUSES
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", _("On time")
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+
+
+class UnroutableReason(models.TextChoices):
+    """Why routing found no competent service; the operator queue shows it."""
+
+    NONE = "", _("Routed")
+    OUTSIDE = "outside", _("The location is outside the territory.")
+    NO_RULE = "no_rule", _("No routing rule covers this category here.")
 
 
 class Source(models.TextChoices):
@@ -101,6 +152,34 @@ class Incident(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"))
+    unroutable_reason = models.CharField(
+        _("why it is not routed"),
+        max_length=10,
+        choices=UnroutableReason.choices,
+        blank=True,
+        default=UnroutableReason.NONE,
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    status_reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why it was rejected or cancelled; shown to the reporter."),
+    )
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    sla_state = models.CharField(
+        _("deadline state"), max_length=10, choices=SlaState.choices, default=SlaState.OK
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -111,6 +190,12 @@ class Incident(models.Model):
             models.Index(fields=["status", "created_at"], name="incident_status_created"),
             # Serves the bounding-box prefilter of nearby searches.
             models.Index(fields=["lat", "lon"], name="incident_lat_lon"),
+            # Serves the deadline watchdog: open incidents by due time.
+            models.Index(fields=["status", "due_at"], name="incident_status_due"),
+        ]
+        permissions = [
+            ("dispatch_incident", "Can route, dispatch and assign incidents"),
+            ("use_field_tablet", "Can use the field tablet"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,57 @@
+"""Reads on incidents, work orders and crews, for views, live screens and other apps."""
+
+from incidents.selectors.dispatch import (
+    CrewCandidate,
+    crew_candidates,
+    crew_is_on_shift,
+    site_key_near,
+    task_blocker,
+)
+from incidents.selectors.field import (
+    crew_of_user,
+    crew_of_user_by_crew_id,
+    crew_task_list,
+    field_snapshot,
+    task_detail,
+    task_feature,
+    task_for_crew,
+    user_can_use_tablet,
+)
+from incidents.selectors.kpis import KPIS
+from incidents.selectors.layers import CrewLayer, IncidentLayer, crew_map_feature
+from incidents.selectors.public import (
+    category_codes_active,
+    category_options,
+    incident_map_feature,
+    incident_map_features,
+    incident_public_view,
+    incident_status_of,
+)
+from incidents.selectors.queue import operator_queue
+
+__all__ = [
+    "KPIS",
+    "CrewCandidate",
+    "CrewLayer",
+    "IncidentLayer",
+    "category_codes_active",
+    "category_options",
+    "crew_candidates",
+    "crew_is_on_shift",
+    "crew_map_feature",
+    "crew_of_user",
+    "crew_of_user_by_crew_id",
+    "crew_task_list",
+    "field_snapshot",
+    "incident_map_feature",
+    "incident_map_features",
+    "incident_public_view",
+    "incident_status_of",
+    "operator_queue",
+    "site_key_near",
+    "task_blocker",
+    "task_detail",
+    "task_feature",
+    "task_for_crew",
+    "user_can_use_tablet",
+]

@@ -1,0 +1,81 @@
+"""Writes on incidents, work orders and crews. Other apps open incidents through here."""
+
+from incidents.models import Priority, Source
+from incidents.services.crews import (
+    PositionRefused,
+    crew_availability_set,
+    crew_ensure,
+    crew_member_set,
+    crew_position_report,
+    shift_add,
+    shift_end_now,
+)
+from incidents.services.field import (
+    ActionInvalid,
+    FieldActionRefused,
+    FieldResult,
+    PhotoRefused,
+    TaskAlreadyDone,
+    TaskBlocked,
+    TaskNotYours,
+    TaskReassigned,
+    field_action_apply,
+)
+from incidents.services.lifecycle import (
+    CategoryUnavailable,
+    TransitionRefused,
+    category_ensure,
+    deadline_for,
+    incident_cancel,
+    incident_close,
+    incident_mark_duplicate,
+    incident_open,
+    incident_reject,
+    incident_route,
+    incident_route_manually,
+    trade_ensure,
+)
+from incidents.services.relay import incidents_relay_pending, relay
+from incidents.services.sla import sla_state_at, sla_watch
+from incidents.services.work import CrewOffShift, TaskClosed, incident_dispatch, task_assign
+
+__all__ = [
+    "ActionInvalid",
+    "CategoryUnavailable",
+    "CrewOffShift",
+    "FieldActionRefused",
+    "FieldResult",
+    "PhotoRefused",
+    "PositionRefused",
+    "Priority",
+    "Source",
+    "TaskAlreadyDone",
+    "TaskBlocked",
+    "TaskClosed",
+    "TaskNotYours",
+    "TaskReassigned",
+    "TransitionRefused",
+    "category_ensure",
+    "crew_availability_set",
+    "crew_ensure",
+    "crew_member_set",
+    "crew_position_report",
+    "deadline_for",
+    "field_action_apply",
+    "incident_cancel",
+    "incident_close",
+    "incident_dispatch",
+    "incident_mark_duplicate",
+    "incident_open",
+    "incident_reject",
+    "incident_route",
+    "incident_route_manually",
+    "incidents_relay_pending",
+    "relay",
+    "shift_add",
+    "shift_end_now",
+    "sla_state_at",
+    "sla_watch",
+    "task_assign",
+    "trade_ensure",
+]

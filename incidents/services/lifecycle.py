@@ -1,0 +1,341 @@
+"""The incident's life: opened, routed, then moved on by the work or by an operator.
+
+Every step is a `Transition` (when, by whom, why) and an event for the live screens.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hypervisor import events
+from hypervisor import selectors as hypervisor_selectors
+from hypervisor.events import Severity
+from incidents.events import IncidentOpened, IncidentRouted, IncidentStatusChanged
+from incidents.models import (
+    OPEN_STATUSES,
+    OPEN_TASK_STATUSES,
+    Category,
+    Incident,
+    Priority,
+    SlaState,
+    Source,
+    Status,
+    TaskStatus,
+    TaskStep,
+    Trade,
+    Transition,
+    UnroutableReason,
+)
+
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+PRIORITY_SEVERITY = {
+    Priority.EMERGENCY: Severity.CRITICAL,
+    Priority.HIGH: Severity.MAJOR,
+    Priority.NORMAL: Severity.MINOR,
+    Priority.LOW: Severity.INFO,
+}
+# A priority caps the category's deadline: an emergency is handled within the hour even
+# when its category usually allows days.
+PRIORITY_DEADLINE_CAP_MINUTES = {Priority.EMERGENCY: 60, Priority.HIGH: 4 * 60}
+
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Status.NEW: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE, Status.CANCELLED},
+    Status.ROUTED: {
+        Status.ASSIGNED,
+        Status.RESOLVED,
+        Status.REJECTED,
+        Status.DUPLICATE,
+        Status.CANCELLED,
+    },
+    Status.ASSIGNED: {
+        Status.ROUTED,
+        Status.IN_PROGRESS,
+        Status.RESOLVED,
+        Status.DUPLICATE,
+        Status.CANCELLED,
+    },
+    Status.IN_PROGRESS: {Status.ASSIGNED, Status.ROUTED, Status.RESOLVED, Status.CANCELLED},
+    Status.RESOLVED: {Status.CLOSED, Status.IN_PROGRESS},
+    Status.CLOSED: set(),
+    Status.REJECTED: set(),
+    Status.DUPLICATE: set(),
+    Status.CANCELLED: set(),
+}
+
+
+class CategoryUnavailable(ValueError):
+    """The category does not exist or is no longer offered."""
+
+
+class TransitionRefused(ValueError):
+    """The incident cannot go there from where it is (closing a new incident, say)."""
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+        if not Incident.objects.filter(reference=reference).exists():
+            return reference
+
+
+def deadline_for(*, category: Category, priority: str, opened_at: datetime) -> datetime:
+    """Due time from the category's target, capped by the priority's."""
+    minutes = category.sla_minutes
+    cap = PRIORITY_DEADLINE_CAP_MINUTES.get(Priority(priority))
+    if cap is not None:
+        minutes = min(minutes, cap)
+    return opened_at + timedelta(minutes=minutes)
+
+
+def incident_move(
+    *,
+    incident: Incident,
+    to: str,
+    by: User | None = None,
+    note: str = "",
+) -> Incident:
+    """Record one step of the lifecycle on a locked incident; refuses impossible steps."""
+    if incident.status == to:
+        return incident
+    if to not in ALLOWED_MOVES[incident.status]:
+        raise TransitionRefused(
+            _("An incident that is %(current)s cannot become %(target)s.")
+            % {"current": Status(incident.status).label, "target": Status(to).label}
+        )
+    now = timezone.now()
+    previous = incident.status
+    incident.status = to
+    if to == Status.ASSIGNED and incident.assigned_at is None:
+        incident.assigned_at = now
+    if to == Status.RESOLVED:
+        incident.resolved_at = now
+        incident.sla_state = SlaState.MET if now <= incident.due_at else SlaState.MISSED
+    if to == Status.CLOSED:
+        incident.closed_at = now
+    if previous == Status.RESOLVED and to != Status.CLOSED:
+        incident.resolved_at = None
+    incident.full_clean()
+    incident.save()
+    Transition.objects.create(
+        incident=incident,
+        from_status=previous,
+        to_status=to,
+        by=by if by is not None and by.is_authenticated else None,
+        note=note[:500],
+    )
+    events.publish(
+        IncidentStatusChanged(
+            asset_id=str(incident.pk),
+            severity=PRIORITY_SEVERITY[Priority(incident.priority)],
+            lat=incident.lat,
+            lon=incident.lon,
+            from_status=previous,
+            to_status=to,
+            note=note[:500],
+        )
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_open(
+    *,
+    category_code: str,
+    description: str,
+    lat: float | None,
+    lon: float | None,
+    source: Source,
+    priority: Priority | None = None,
+) -> Incident:
+    """Open an incident; routing starts once the transaction commits.
+
+    The incident itself is the record of the work to do: until `routed_at` is set, the
+    relay sweep hands it to the broker again, so a broker outage loses nothing.
+    """
+    category = Category.objects.filter(code=category_code, active=True).first()
+    if category is None:
+        raise CategoryUnavailable(category_code)
+    now = timezone.now()
+    chosen = priority or Priority(category.default_priority)
+    incident = Incident(
+        reference=_new_reference(),
+        category=category,
+        description=description.strip(),
+        lat=lat,
+        lon=lon,
+        source=source,
+        priority=chosen,
+        due_at=deadline_for(category=category, priority=chosen, opened_at=now),
+    )
+    incident.full_clean()
+    incident.save()
+    Transition.objects.create(incident=incident, from_status="", to_status=Status.NEW)
+    events.publish(
+        IncidentOpened(
+            asset_id=str(incident.pk),
+            severity=PRIORITY_SEVERITY[Priority(incident.priority)],
+            lat=lat,
+            lon=lon,
+            category_code=category.code,
+            source=source,
+        )
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_route(*, incident_id: int) -> Incident:
+    """Decide the competent service and record the rule that matched; safe to run twice.
+
+    An incident no rule covers stays new, with the reason, in the operator queue.
+    """
+    incident = Incident.objects.select_for_update().select_related("category").get(pk=incident_id)
+    if incident.status != Status.NEW or incident.routed_at is not None:
+        return incident
+    decision = hypervisor_selectors.routing_decide(
+        category_code=incident.category.code, lat=incident.lat, lon=incident.lon
+    )
+    incident.commune_id = decision.commune_id
+    incident.routing_note = decision.reason[:200]
+    incident.routed_at = timezone.now()
+    incident.unroutable_reason = decision.unroutable
+    if decision.routed:
+        incident.service_id = decision.service_id
+        incident.routing_rule_id = decision.rule_id
+        incident.status = Status.ROUTED
+        Transition.objects.create(
+            incident=incident, from_status=Status.NEW, to_status=Status.ROUTED, note=decision.reason
+        )
+    incident.full_clean()
+    incident.save()
+    events.publish(
+        IncidentRouted(
+            asset_id=str(incident.pk),
+            severity=PRIORITY_SEVERITY[Priority(incident.priority)],
+            lat=incident.lat,
+            lon=incident.lon,
+            service_name=decision.service_name,
+            routed=decision.routed,
+            reason=decision.reason,
+        )
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_route_manually(
+    *, incident_id: int, service_id: int, by: User, note: str = ""
+) -> Incident:
+    """An operator settles an incident the routing table could not place."""
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    if incident.status != Status.NEW:
+        raise TransitionRefused(_("This incident is already routed."))
+    incident.service_id = service_id
+    incident.unroutable_reason = UnroutableReason.NONE
+    incident.routed_at = incident.routed_at or timezone.now()
+    incident.routing_note = (note or _("Routed by an operator"))[:200]
+    return incident_move(incident=incident, to=Status.ROUTED, by=by, note=incident.routing_note)
+
+
+def _cancel_open_tasks(incident: Incident, by: User | None, note: str) -> None:
+    from incidents.services.work import task_publish
+
+    for task in incident.tasks.select_for_update().filter(status__in=OPEN_TASK_STATUSES):
+        crew_id = task.crew_id
+        task.status = TaskStatus.CANCELLED
+        task.needs_operator = False
+        task.save()
+        TaskStep.objects.create(
+            task=task, kind=TaskStep.Kind.CANCELLED, crew_id=crew_id, by=by, note=note[:500]
+        )
+        task_publish(task=task, crew_ids=[crew_id] if crew_id else [])
+
+
+@transaction.atomic
+def incident_reject(*, incident_id: int, by: User, reason: str) -> Incident:
+    """Not competent or not public space: the reason is shown to the reporter."""
+    if not reason.strip():
+        raise TransitionRefused(_("Say why the incident is rejected."))
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    incident.status_reason = reason.strip()[:500]
+    _cancel_open_tasks(incident, by, reason)
+    return incident_move(incident=incident, to=Status.REJECTED, by=by, note=reason)
+
+
+@transaction.atomic
+def incident_cancel(*, incident_id: int, by: User, reason: str) -> Incident:
+    if not reason.strip():
+        raise TransitionRefused(_("Say why the incident is cancelled."))
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    incident.status_reason = reason.strip()[:500]
+    _cancel_open_tasks(incident, by, reason)
+    return incident_move(incident=incident, to=Status.CANCELLED, by=by, note=reason)
+
+
+@transaction.atomic
+def incident_mark_duplicate(*, incident_id: int, master_id: int, by: User) -> Incident:
+    """Link a second report of the same problem to the incident that carries the work."""
+    if incident_id == master_id:
+        raise TransitionRefused(_("An incident cannot duplicate itself."))
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    master = Incident.objects.get(pk=master_id)
+    while master.master_id is not None:  # always point at the head of the chain
+        master = Incident.objects.get(pk=master.master_id)
+    if master.pk == incident.pk or master.status not in (*OPEN_STATUSES, Status.RESOLVED):
+        raise TransitionRefused(_("The master incident must be another, still followed, one."))
+    incident.master = master
+    note = _("Duplicate of %(reference)s") % {"reference": master.reference}
+    _cancel_open_tasks(incident, by, note)
+    return incident_move(incident=incident, to=Status.DUPLICATE, by=by, note=note)
+
+
+@transaction.atomic
+def incident_close(*, incident_id: int, by: User, note: str = "") -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    return incident_move(incident=incident, to=Status.CLOSED, by=by, note=note)
+
+
+@transaction.atomic
+def category_ensure(
+    *,
+    code: str,
+    group: str,
+    label_fr: str,
+    label_en: str,
+    icon: str,
+    default_priority: Priority,
+    sla_minutes: int,
+    trade_codes: list[str] | None = None,
+    safety: bool = False,
+) -> Category:
+    category, _created = Category.objects.update_or_create(
+        code=code,
+        defaults={
+            "group": group,
+            "label_fr": label_fr,
+            "label_en": label_en,
+            "icon": icon,
+            "default_priority": default_priority,
+            "sla_minutes": sla_minutes,
+            "safety": safety,
+        },
+    )
+    category.full_clean()
+    if trade_codes is not None:
+        category.trades.set(Trade.objects.filter(code__in=trade_codes))
+    return category
+
+
+@transaction.atomic
+def trade_ensure(*, code: str, label_fr: str, label_en: str, precedence: int) -> Trade:
+    trade, _created = Trade.objects.update_or_create(
+        code=code, defaults={"label_fr": label_fr, "label_en": label_en, "precedence": precedence}
+    )
+    trade.full_clean()
+    return trade

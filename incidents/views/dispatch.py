@@ -1,0 +1,42 @@
+"""The operator's side of dispatch: the queue of what needs a person, and the override."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hypervisor.access import requires
+from incidents import selectors, services
+
+DISPATCH = "incidents.dispatch_incident"
+
+
+@require_GET
+@requires(DISPATCH)
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "incidents/queue.html", {"queue": selectors.operator_queue()})
+
+
+@require_POST
+@requires(DISPATCH)
+def assign(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Give a task to the crew the operator chose; an off-shift crew is a 409 conflict."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    crew_id = request.POST.get("crew_id", "")
+    try:
+        if not crew_id.isdigit():
+            raise services.TaskClosed(_("Choose a crew."))
+        services.task_assign(task_id=task_id, crew_id=int(crew_id), by=request.user)
+    except (services.CrewOffShift, services.TaskClosed) as refused:
+        message = str(refused)
+        if wants_json:
+            return JsonResponse({"error": message}, status=409)
+        messages.error(request, message)
+        return redirect("dispatch-queue")
+    if wants_json:
+        return JsonResponse({"ok": True})
+    messages.success(request, _("The task is assigned."))
+    return redirect("dispatch-queue")
