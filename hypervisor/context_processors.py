@@ -10,4 +10,5 @@ def territory(request: HttpRequest) -> dict[str, Any]:
         "DEMO_MODE": settings.DEMO_MODE,
         "TILES_URL": settings.TILES_URL,
         "TILES_ATTRIBUTION": settings.TILES_ATTRIBUTION,
+        "TERRITORY_TIME_ZONE": settings.TIME_ZONE,
     }

@@ -68,7 +68,11 @@ class DomainEvent:
 
 def publish(event: DomainEvent) -> Event:
     """Store the event now and deliver it once the surrounding transaction commits."""
-    event.validate()
+    try:
+        event.validate()
+    except MalformedEvent as error:
+        logger.warning("Refused a malformed event: %s", error)
+        raise
     record = Event.objects.create(
         kind=event.kind,
         asset_type=event.asset_type,

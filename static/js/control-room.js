@@ -15,6 +15,7 @@ const statusBox = document.getElementById("live-status");
 const PRIORITY_COLOURS = { emergency: "#ff5a4f", high: "#f0883e", normal: "#58a6ff", low: "#8b949e" };
 const PRIORITY_ORDER = { emergency: 0, high: 1, normal: 2, low: 3 };
 const SEVERITY_ORDER = { critical: 0, major: 1, minor: 2, info: 3 };
+const timeZone = document.querySelector("meta[name=ondijon-time-zone]")?.content;
 const SEVERITY_COLOURS = { critical: "#ff5a4f", major: "#f0883e", minor: "#e3b341", info: "#58a6ff" };
 
 const map = L.map("control-map", { preferCanvas: true, zoomSnap: 0.25, zoomControl: true });
@@ -244,7 +245,7 @@ function renderProcedure(view) {
     const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no : "";
     item.innerHTML = `<span>${escapeHtml(record.text)}</span> <strong>${escapeHtml(answer)}</strong>
       ${record.outcome ? `<span class="step-outcome">${escapeHtml(record.outcome)}</span>` : ""}
-      <span class="step-by">${escapeHtml(record.by)} · ${escapeHtml(new Date(record.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }))}</span>`;
+      <span class="step-by">${escapeHtml(record.by)} · ${escapeHtml(new Date(record.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", timeZone }))}</span>`;
     return item;
   }));
   current.replaceChildren();
@@ -335,7 +336,7 @@ new LiveSocket("/ws/control/", {
 });
 
 const clock = document.getElementById("clock");
-const tick = () => { clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }); };
+const tick = () => { clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", timeZone }); };
 tick();
 window.setInterval(tick, 10000);
 window.setInterval(() => { renderIncidents(); renderAlarms(); }, 60000);
