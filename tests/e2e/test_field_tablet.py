@@ -46,6 +46,7 @@ def test_an_agent_completes_a_task_and_the_control_room_updates_within_a_second(
     control_room = open_page(width=1920, height=1080, username=operator.username)
     control_room.goto(f"{asgi_server.url}/controle/")
     expect(control_room.locator("#live-status")).to_have_attribute("data-state", "live")
+    control_room.locator("#tab-incidents").click()
     item = control_room.locator(f'.incident-item[data-incident-id="{assigned_task.incident_id}"]')
     expect(item).to_be_visible()
 
