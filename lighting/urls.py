@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from lighting import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("eclairage/", views.board, name="lighting-board"),
+]

@@ -288,3 +288,18 @@ INCIDENTS_RELAY_AFTER_SECONDS = config.integer("ONDIJON_RELAY_AFTER_SECONDS", 12
 INCIDENTS_EMERGENCY_RELAY_AFTER_SECONDS = config.integer(
     "ONDIJON_EMERGENCY_RELAY_AFTER_SECONDS", 20, minimum=1
 )
+
+# Equipment and telemetry
+# Readings (and their replay receipts) older than this are purged.
+TELEMETRY_RETENTION_DAYS = config.integer("ONDIJON_TELEMETRY_RETENTION_DAYS", 90, minimum=1)
+TELEMETRY_MAX_BATCH = config.integer("ONDIJON_TELEMETRY_MAX_BATCH", 10_000, minimum=1)
+# Equipment silent for longer than this loses communication (an alarm).
+COMMUNICATION_TIMEOUT_MINUTES = config.integer(
+    "ONDIJON_COMMUNICATION_TIMEOUT_MINUTES", 15, minimum=1
+)
+MQTT_URL = config.string("ONDIJON_MQTT_URL", default="mqtt://127.0.0.1:1883")
+MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
+# Real reference data (red-light camera sites…) used by the demo when present.
+REFERENCE_DATA_DIR = Path(
+    config.string("ONDIJON_REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
+)

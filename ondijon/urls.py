@@ -23,6 +23,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("hypervisor.urls")),
+    path("", include("hypervisor.telemetry.urls")),
     path("", include("incidents.urls")),
     path("", include("citizens.urls")),
     path("", include("lighting.urls")),

@@ -1,0 +1,1 @@
+"""Telemetry ingestion: gateways post batches of readings (HTTP or MQTT), apps apply them."""

@@ -1,0 +1,265 @@
+"""Ingestion of telemetry batches: validation, idempotency, history, then the apps' handlers.
+
+One batch is one transaction. Idempotency costs one query per batch: the receipts of the
+valid readings are inserted with ON CONFLICT DO NOTHING RETURNING, so the rows that come
+back are exactly the messages never seen before; the others are replays and do nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from hypervisor.models import Gateway, TelemetryReading, TelemetryReceipt
+from hypervisor.models.telemetry import hash_token
+from hypervisor.registry import registry
+from hypervisor.telemetry.types import HandlerOutcome, Reading
+
+RECEIPT_CHUNK = 2000
+
+
+class BatchUnreadable(ValueError):
+    """The body is neither a JSON array nor NDJSON: nothing in it can be trusted."""
+
+
+@dataclass
+class IngestionResult:
+    accepted: int = 0
+    duplicates: int = 0
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "refused": self.refused}
+
+
+def gateway_authenticate(*, token: str) -> Gateway | None:
+    """The active gateway holding this token, compared by hash (the token is never stored)."""
+    if not token:
+        return None
+    return Gateway.objects.filter(token_hash=hash_token(token), active=True).first()
+
+
+def gateway_create(*, name: str) -> tuple[Gateway, str]:
+    """A new gateway and its token, shown once."""
+    gateway = Gateway(name=name)
+    token = gateway.issue_token()
+    gateway.full_clean()
+    gateway.save()
+    return gateway, token
+
+
+def batch_parse(body: bytes) -> list[Any]:
+    """A JSON array, or one JSON object per line (NDJSON)."""
+    text = body.decode("utf-8", errors="strict").strip() if body else ""
+    if not text:
+        raise BatchUnreadable(_("The batch is empty."))
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            message = _("The batch is not valid JSON: %(error)s") % {"error": error}
+            raise BatchUnreadable(message) from error
+        return list(items)
+    lines = [line for line in text.splitlines() if line.strip()]
+    try:
+        # Fast path: the whole batch in one parse; a broken line falls back to line by line.
+        items = json.loads("[" + ",".join(lines) + "]")
+        if len(items) == len(lines):
+            return list(items)
+    except json.JSONDecodeError:
+        pass
+    items = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError:
+            # A broken line is refused on its own, like any invalid reading.
+            items.append(_LineError(number))
+    return items
+
+
+@dataclass(frozen=True)
+class _LineError:
+    line: int
+
+
+def _parse_time(raw: Any) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw)  # C implementation: the common case, fast
+    except ValueError:
+        try:
+            return parse_datetime(raw)
+        except ValueError:
+            return None
+
+
+def _validate(index: int, item: Any, known_types: set[str], now: datetime) -> Reading | str:
+    if isinstance(item, _LineError):
+        return _("line %(line)d is not valid JSON") % {"line": item.line}
+    if not isinstance(item, dict):
+        return _("a reading must be a JSON object")
+    message_id = item.get("message_id")
+    if not isinstance(message_id, str) or not 0 < len(message_id) <= 100:
+        return _("message_id is required (a string of at most 100 characters)")
+    asset_type = item.get("asset_type")
+    if asset_type not in known_types:
+        return _("unknown asset_type %(value)r") % {"value": asset_type}
+    asset_id = item.get("asset_id")
+    if not isinstance(asset_id, str | int) or not 0 < len(str(asset_id)) <= 64:
+        return _("asset_id is required (at most 64 characters)")
+    measured_at = _parse_time(item.get("measured_at"))
+    if measured_at is None or measured_at.tzinfo is None:
+        return _("measured_at must be an ISO 8601 date and time with its offset")
+    if measured_at > now + timedelta(minutes=5):
+        return _("measured_at is in the future")
+    values = item.get("values")
+    if not isinstance(values, dict):
+        return _("values must be a JSON object")
+    return Reading(message_id, asset_type, str(asset_id), measured_at, values)
+
+
+def _refusal(index: int, message_id: Any, reason: str) -> dict[str, Any]:
+    return {"index": index, "message_id": message_id, "reason": reason}
+
+
+def telemetry_ingest(
+    *, gateway: Gateway, items: list[Any], now: datetime | None = None
+) -> IngestionResult:
+    """Apply a batch: invalid readings are refused one by one, valid ones are applied once."""
+    now = now or timezone.now()
+    result = IngestionResult()
+    known_types = set(registry.telemetry_asset_types())
+    valid: dict[str, tuple[int, Reading]] = {}
+    for index, item in enumerate(items):
+        checked = _validate(index, item, known_types, now)
+        if isinstance(checked, str):
+            message_id = item.get("message_id") if isinstance(item, dict) else None
+            result.refused.append(_refusal(index, message_id, checked))
+        elif checked.message_id in valid:
+            result.duplicates += 1
+        else:
+            valid[checked.message_id] = (index, checked)
+    with transaction.atomic():
+        fresh = _insert_receipts(gateway, list(valid), now)
+        result.duplicates += len(valid) - len(fresh)
+        by_type: dict[str, list[Reading]] = defaultdict(list)
+        for message_id in fresh:
+            reading = valid[message_id][1]
+            by_type[reading.asset_type].append(reading)
+        refused_ids: dict[str, str] = {}
+        for asset_type, readings in by_type.items():
+            handler = registry.telemetry_handler(asset_type)
+            outcome: HandlerOutcome = handler(readings, now=now) if handler else HandlerOutcome()
+            refused_ids.update(outcome.refused)
+        if refused_ids:
+            # A refused reading leaves no receipt, so a corrected resend is accepted.
+            TelemetryReceipt.objects.filter(
+                gateway=gateway, message_id__in=list(refused_ids)
+            ).delete()
+            for message_id, reason in refused_ids.items():
+                result.refused.append(_refusal(valid[message_id][0], message_id, reason))
+        kept = [valid[message_id][1] for message_id in fresh if message_id not in refused_ids]
+        _store_history(gateway, kept, now)
+        result.accepted = len(kept)
+        Gateway.objects.filter(pk=gateway.pk).update(last_seen_at=now)
+    result.refused.sort(key=lambda refusal: refusal["index"])
+    return result
+
+
+def _insert_receipts(gateway: Gateway, message_ids: list[str], now: datetime) -> list[str]:
+    """Insert the receipts not seen before; returns their message ids (one query per chunk)."""
+    # The table name comes from the model; every value is a bound parameter.
+    table = TelemetryReceipt._meta.db_table
+    values_sql = "INSERT INTO " + table + " (gateway_id, message_id, received_at) "
+    fresh: list[str] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(message_ids), 50_000):
+                cursor.execute(
+                    values_sql + "SELECT %s, unnest(%s::varchar[]), %s "
+                    "ON CONFLICT (gateway_id, message_id) DO NOTHING RETURNING message_id",
+                    [gateway.pk, message_ids[start : start + 50_000], now],
+                )
+                fresh.extend(row[0] for row in cursor.fetchall())
+            return fresh
+        for start in range(0, len(message_ids), RECEIPT_CHUNK):
+            chunk = message_ids[start : start + RECEIPT_CHUNK]
+            cursor.execute(
+                values_sql
+                + "VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (gateway_id, message_id) DO NOTHING RETURNING message_id",
+                [value for message_id in chunk for value in (gateway.pk, message_id, now)],
+            )
+            fresh.extend(row[0] for row in cursor.fetchall())
+    return fresh
+
+
+def _store_history(gateway: Gateway, readings: list[Reading], now: datetime) -> None:
+    if not readings:
+        return
+    if connection.vendor == "postgresql":
+        _copy_history(gateway, readings, now)
+        return
+    TelemetryReading.objects.bulk_create(
+        [
+            TelemetryReading(
+                gateway_id=gateway.pk,
+                message_id=reading.message_id,
+                asset_type=reading.asset_type,
+                asset_id=reading.asset_id,
+                measured_at=reading.measured_at,
+                received_at=now,
+                values=reading.values,
+            )
+            for reading in readings
+        ],
+        batch_size=1000,
+    )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_escape(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+def _copy_history(gateway: Gateway, readings: list[Reading], now: datetime) -> None:
+    """COPY is PostgreSQL's bulk path: the history grows at the speed the database can write."""
+    received = now.isoformat()
+    buffer = io.StringIO()
+    for reading in readings:
+        buffer.write(
+            f"{gateway.pk}\t{_copy_escape(reading.message_id)}\t{_copy_escape(reading.asset_type)}"
+            f"\t{_copy_escape(reading.asset_id)}\t{reading.measured_at.isoformat()}\t{received}"
+            f"\t{_copy_escape(json.dumps(reading.values, separators=(',', ':')))}\n"
+        )
+    buffer.seek(0)
+    table = TelemetryReading._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(  # type: ignore[attr-defined]
+            f"COPY {table} (gateway_id, message_id, asset_type, asset_id, measured_at, "
+            'received_at, "values") FROM STDIN',
+            buffer,
+        )
+
+
+def telemetry_purge(*, now: datetime | None = None) -> int:
+    """Delete readings and receipts older than the retention period; returns readings deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TELEMETRY_RETENTION_DAYS)
+    deleted, _detail = TelemetryReading.objects.filter(measured_at__lt=cutoff).delete()
+    TelemetryReceipt.objects.filter(received_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,81 @@
+"""KPIs of the lighting app for the hypervisor's board."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hypervisor import selectors as territory
+from lighting import selectors
+from lighting.energy import SAVINGS_TARGET
+
+
+def _day(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+class EnergySavingsKpi:
+    key = "lighting-energy-savings"
+    label = _("Lighting energy saved against the baseline")
+    unit = "%"
+    target: float | None = SAVINGS_TARGET * 100
+    higher_is_better = True
+
+    def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
+        first, last = _day(start).replace(day=1), _day(end)
+        months = selectors.energy_figures(start=first, end=last, commune_insee=commune_insee)
+        consumed = sum(figures.consumed_kwh for figures in months.values())
+        baseline = sum(figures.baseline_kwh for figures in months.values())
+        names = territory.commune_names()
+        by_commune = selectors.energy_by_commune(start=first, end=last)
+        return {
+            "value": _percent(1 - consumed / baseline) if baseline else None,
+            "series": [
+                [month.strftime("%Y-%m"), _percent(f.savings)] for month, f in months.items()
+            ],
+            "by": {names.get(insee, insee): _percent(f.savings) for insee, f in by_commune.items()},
+        }
+
+
+class LedRenovationKpi:
+    key = "lighting-led-share"
+    label = _("Light points converted to LED")
+    unit = "%"
+    target: float | None = None
+    higher_is_better = True
+
+    def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
+        progress = selectors.renovation_progress(commune_insee=commune_insee)
+        total = progress["total"] or 1
+        return {
+            "value": _percent(progress["share"]),
+            "series": [
+                [month, round(count / total * 100, 1)] for month, count in progress["series"]
+            ],
+            "by": {},
+        }
+
+
+class LightingAvailabilityKpi:
+    key = "lighting-availability"
+    label = _("Street lights in working order")
+    unit = "%"
+    target: float | None = 99.9
+    higher_is_better = True
+
+    def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
+        shares = selectors.availability(commune_insee=commune_insee)
+        return {
+            "value": _percent(shares["lamps"]),
+            "series": [],
+            "by": {
+                str(_("light points")): _percent(shares["lamps"]),
+                str(_("cabinets")): _percent(shares["cabinets"]),
+            },
+        }

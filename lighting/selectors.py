@@ -1,0 +1,146 @@
+"""Reads of the lighting app: dimming profiles, energy figures, renovation progress."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from lighting import schedule
+from lighting.energy import EnergyFigures
+from lighting.models import (
+    Cabinet,
+    CabinetStatus,
+    DimmingProfile,
+    LampStatus,
+    LightingOverride,
+    LightPoint,
+    MonthlyEnergy,
+    Technology,
+)
+
+
+def profiles() -> dict[str, schedule.Profile]:
+    """The dimming profile of each street class; the defaults where none is stored."""
+    stored = {
+        row.street_class: schedule.Profile(
+            evening_level=row.evening_level,
+            night_level=row.night_level,
+            night_start=row.night_start,
+            night_end=row.night_end,
+            morning_level=row.morning_level,
+        )
+        for row in DimmingProfile.objects.all()
+    }
+    return {**schedule.DEFAULT_PROFILES, **stored}
+
+
+def override_zone_filter(override: LightingOverride) -> Q:
+    zone = Q()
+    if override.commune_insee:
+        zone &= Q(commune_insee=override.commune_insee)
+    if override.min_lat is not None:
+        zone &= Q(
+            lat__gte=override.min_lat,
+            lat__lte=override.max_lat,
+            lon__gte=override.min_lon,
+            lon__lte=override.max_lon,
+        )
+    return zone
+
+
+def override_active_zone(*, now: datetime) -> Q | None:
+    """The light points under an override in force, as one filter (None: no override)."""
+    active = list(LightingOverride.objects.filter(starts_at__lte=now, ends_at__gt=now))
+    if not active:
+        return None
+    zone = Q(pk__in=[])
+    for override in active:
+        zone |= override_zone_filter(override)
+    return zone
+
+
+def energy_figures(
+    *, start: date, end: date, commune_insee: str | None = None
+) -> dict[date, EnergyFigures]:
+    """Consumed (metered where known, else estimated) and baseline energy per month."""
+    rows = MonthlyEnergy.objects.filter(month__gte=start, month__lt=end)
+    if commune_insee:
+        rows = rows.filter(cabinet__commune_insee=commune_insee)
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for month, measured, estimated, baseline in rows.values_list(
+        "month", "measured_kwh", "estimated_kwh", "baseline_kwh"
+    ):
+        totals[month][0] += measured if measured is not None else estimated
+        totals[month][1] += baseline
+    return {month: EnergyFigures(*totals[month]) for month in sorted(totals)}
+
+
+def energy_by_commune(*, start: date, end: date) -> dict[str, EnergyFigures]:
+    rows = MonthlyEnergy.objects.filter(month__gte=start, month__lt=end)
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for insee, measured, estimated, baseline in rows.values_list(
+        "cabinet__commune_insee", "measured_kwh", "estimated_kwh", "baseline_kwh"
+    ):
+        totals[insee][0] += measured if measured is not None else estimated
+        totals[insee][1] += baseline
+    return {insee: EnergyFigures(*values) for insee, values in sorted(totals.items())}
+
+
+def renovation_progress(*, commune_insee: str | None = None) -> dict[str, Any]:
+    """Share of light points converted to LED, and conversions per month (cumulative)."""
+    points = LightPoint.objects.all()
+    if commune_insee:
+        points = points.filter(commune_insee=commune_insee)
+    counts = points.aggregate(
+        total=Count("pk"), led=Count("pk", filter=Q(technology=Technology.LED))
+    )
+    per_month = (
+        points.filter(renovated_on__isnull=False)
+        .annotate(month=TruncMonth("renovated_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    led_from_start = counts["led"] - sum(n for _month, n in per_month)
+    cumulative, series = led_from_start, []
+    for month, n in per_month:
+        cumulative += n
+        series.append([month.strftime("%Y-%m"), cumulative])
+    total = counts["total"]
+    return {
+        "total": total,
+        "led": counts["led"],
+        "share": counts["led"] / total if total else None,
+        "series": series,
+    }
+
+
+def availability(*, commune_insee: str | None = None) -> dict[str, float | None]:
+    """Share of light points and cabinets in a normal state."""
+    points = LightPoint.objects.all()
+    cabinets = Cabinet.objects.all()
+    if commune_insee:
+        points = points.filter(commune_insee=commune_insee)
+        cabinets = cabinets.filter(commune_insee=commune_insee)
+    lamp = points.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(status=LampStatus.OK)))
+    cab = cabinets.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(status=CabinetStatus.OK)))
+    return {
+        "lamps": lamp["ok"] / lamp["total"] if lamp["total"] else None,
+        "cabinets": cab["ok"] / cab["total"] if cab["total"] else None,
+    }
+
+
+def lamp_status_counts() -> dict[str, int]:
+    return dict(LightPoint.objects.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def inventory_counts() -> dict[str, int]:
+    return {
+        "cabinets": Cabinet.objects.count(),
+        "points": LightPoint.objects.count(),
+        "watts": LightPoint.objects.aggregate(w=Sum("wattage"))["w"] or 0,
+    }

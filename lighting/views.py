@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hypervisor import access
+from hypervisor import selectors as territory
+from lighting import selectors
+from lighting.energy import SAVINGS_TARGET
+from lighting.models import LampStatus
+
+
+@access.requires("lighting.view_lighting")
+def board(request: HttpRequest) -> HttpResponse:
+    """Energy against the baseline and the −65 % target, LED renovation, faults."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    start = (this_month - timedelta(days=365)).replace(day=1)
+    end = this_month + timedelta(days=32)
+    months = selectors.energy_figures(start=start, end=end.replace(day=1))
+    names = territory.commune_names()
+    year = selectors.energy_figures(start=start.replace(day=1), end=this_month)
+    consumed = sum(f.consumed_kwh for f in year.values())
+    baseline = sum(f.baseline_kwh for f in year.values())
+    communes = [
+        {
+            "name": names.get(insee, insee),
+            "consumed_mwh": figures.consumed_kwh / 1000,
+            "baseline_mwh": figures.baseline_kwh / 1000,
+            "savings": (figures.savings or 0) * 100,
+            "reaches_target": figures.reaches_target,
+        }
+        for insee, figures in selectors.energy_by_commune(start=start, end=this_month).items()
+    ]
+    availability = selectors.availability()
+    labels = dict(LampStatus.choices)
+    renovation = selectors.renovation_progress()
+    chart = {
+        "months": [month.strftime("%Y-%m") for month in months],
+        "consumed": [round(f.consumed_kwh / 1000, 1) for f in months.values()],
+        "baseline": [round(f.baseline_kwh / 1000, 1) for f in months.values()],
+        "renovation": renovation["series"],
+    }
+    return render(
+        request,
+        "lighting/board.html",
+        {
+            "savings": (1 - consumed / baseline) * 100 if baseline else None,
+            "target": SAVINGS_TARGET * 100,
+            "renovation": renovation,
+            "led_percent": (renovation["share"] or 0) * 100,
+            "lamps_available": (availability["lamps"] or 0) * 100,
+            "faults": [
+                {"status": status, "label": labels[status], "count": count}
+                for status, count in sorted(selectors.lamp_status_counts().items())
+                if status != LampStatus.OK
+            ],
+            "chart_labels": {
+                "consumed": _("Consumed"),
+                "baseline": _("Baseline (pre-renovation)"),
+                "led": _("LED light points"),
+            },
+            "inventory": selectors.inventory_counts(),
+            "communes": sorted(communes, key=lambda row: row["name"]),
+            "chart": chart,
+        },
+    )

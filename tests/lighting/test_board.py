@@ -1,0 +1,29 @@
+"""The lighting board: who may see it and what it shows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from lighting.models import MonthlyEnergy
+from tests.lighting.factories import CabinetFactory
+
+
+def test_a_supervisor_sees_the_energy_savings_against_the_target(client, supervisor) -> None:
+    cabinet = CabinetFactory()
+    MonthlyEnergy.objects.create(
+        cabinet=cabinet, month=(date.today().replace(day=1) - timedelta(days=1)).replace(day=1),
+        measured_kwh=40, estimated_kwh=40, baseline_kwh=100,
+    )  # fmt: skip
+    client.force_login(supervisor)
+    page = client.get("/eclairage/")
+    assert page.status_code == 200
+    assert "−60,0 %" in page.content.decode()
+
+
+def test_a_field_agent_may_not_see_the_lighting_board(client, field_agent) -> None:
+    client.force_login(field_agent)
+    assert client.get("/eclairage/").status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db) -> None:
+    assert client.get("/eclairage/").status_code == 302

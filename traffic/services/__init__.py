@@ -1,0 +1,37 @@
+"""Writes of the traffic app: the public API other apps and the hypervisor call."""
+
+from traffic.services.equipment import (
+    BollardUnavailable,
+    bollard_command,
+    bollard_state_set,
+    bollards_apply_readings,
+    camera_status_set,
+    cameras_apply_readings,
+    crossroad_state_set,
+    crossroads_apply_readings,
+    crossroads_detect_silent,
+)
+from traffic.services.evidence import (
+    camera_retention_record,
+    evidence_extraction_record,
+    evidence_request_decide,
+    evidence_request_file,
+)
+from traffic.services.inventory import traffic_inventory_load
+
+__all__ = [
+    "BollardUnavailable",
+    "bollard_command",
+    "bollard_state_set",
+    "bollards_apply_readings",
+    "camera_retention_record",
+    "camera_status_set",
+    "cameras_apply_readings",
+    "crossroad_state_set",
+    "crossroads_apply_readings",
+    "crossroads_detect_silent",
+    "evidence_extraction_record",
+    "evidence_request_decide",
+    "evidence_request_file",
+    "traffic_inventory_load",
+]
