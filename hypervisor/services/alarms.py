@@ -1,7 +1,7 @@
 """Alarms: raised and cleared by rules from events, acknowledged by operators, escalated.
 
-Suppression: an event whose payload carries `suppressed_reason` (the crossroads is under
-works) raises an alarm shown as suppressed, which never escalates.
+Suppression: an event whose payload carries `suppressed_reason`, or `under_works` set (the
+crossroads is under works), raises an alarm shown as suppressed, which never escalates.
 
 Correlation: an event may name the asset its fault stems from (`parent` in its payload,
 e.g. "cabinet:12"). While that asset has an open alarm, the new alarm is one of its
@@ -165,13 +165,22 @@ def _raise_from_event(rule: AlarmRule, event: Event) -> Alarm:
             payload=event.payload,
             raised_at=now,
             last_raised_at=now,
-            suppressed_reason=str(event.payload.get("suppressed_reason", ""))[:200],
+            suppressed_reason=_suppression(event.payload),
         )
         alarm.full_clean()
         alarm.save()
     _correlate(alarm, event)
     _publish(alarm, AlarmRaised, alarm_kind=alarm.kind, title=alarm.title)
     return alarm
+
+
+def _suppression(payload: dict[str, Any]) -> str:
+    """Why the fault needs no intervention, when its event says so (works in progress)."""
+    if payload.get("suppressed_reason"):
+        return str(payload["suppressed_reason"])[:200]
+    if payload.get("under_works"):
+        return _("Works in progress at this place.")
+    return ""
 
 
 def _correlate(alarm: Alarm, event: Event) -> None:

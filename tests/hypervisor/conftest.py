@@ -29,6 +29,13 @@ class LampDark(events.DomainEvent):
     parent: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class SignalFaulted(events.DomainEvent):
+    kind = "test.signal_faulted"
+    asset_type = "crossroad"
+    under_works: bool = False
+
+
 @pytest.fixture
 def alarm_rules(db) -> None:  # type: ignore[no-untyped-def]
     alarm_rule_ensure(

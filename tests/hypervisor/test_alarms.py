@@ -212,3 +212,25 @@ def test_a_committed_event_raises_its_alarm_without_anyone_calling_the_rules(
     with django_capture_on_commit_callbacks(execute=True):
         events.publish(CabinetPowerLost(asset_id="C-12"))
     assert Alarm.objects.get().kind == "cabinet-power"
+
+
+def test_a_fault_at_a_place_under_works_is_suppressed_and_never_escalates(
+    db, happen, duty_officer
+) -> None:
+    from hypervisor.services import alarm_rule_ensure
+    from tests.hypervisor.conftest import SignalFaulted
+
+    alarm_rule_ensure(
+        event_kind=SignalFaulted.kind,
+        action="raise",
+        alarm_kind="traffic-signal-fault",
+        severity="critical",
+    )
+    with time_machine.travel("2026-11-22 21:00 +01:00", tick=False) as clock:
+        happen(SignalFaulted(asset_id="CR-44", under_works=True))
+        happen(SignalFaulted(asset_id="CR-17"))
+        clock.shift(timedelta(hours=1))
+        alarms_escalate_due()
+    under_works, normal = Alarm.objects.get(asset_id="CR-44"), Alarm.objects.get(asset_id="CR-17")
+    assert under_works.suppressed_reason
+    assert (under_works.escalation_stage, normal.escalation_stage) == (0, 1)
