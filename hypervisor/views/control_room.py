@@ -38,6 +38,7 @@ def control_room(request: HttpRequest) -> HttpResponse:
                 for layer in registry.layers()
             ],
             "crisis": selectors.crisis_active(),
+            "has_crews": any(layer.name == "crews" for layer in registry.layers()),
             "can_acknowledge": request.user.has_perm(ACKNOWLEDGE),
             "can_run_procedures": request.user.has_perm(RUN_PROCEDURES),
             "map_center": settings.MAP_CENTER,

@@ -285,6 +285,36 @@ function stepButton(label, alarmId, body) {
   return button;
 }
 
+// ---- Crews ---------------------------------------------------------------------------
+const AVAILABILITY_ORDER = { available: 0, busy: 1, break: 2, off: 3 };
+
+function renderCrews(layer) {
+  const list = document.getElementById("crew-list");
+  if (!list) return;
+  const crews = [...layer.markers.entries()].map(([id, marker]) => ({ id, marker, f: layer.features.get(id) }))
+    .filter((crew) => crew.f)
+    .sort((a, b) => (AVAILABILITY_ORDER[a.f.availability] ?? 9) - (AVAILABILITY_ORDER[b.f.availability] ?? 9) || a.f.name.localeCompare(b.f.name));
+  list.replaceChildren(...crews.map(({ marker, f }) => {
+    const item = document.createElement("li");
+    item.className = "crew-item";
+    item.dataset.availability = f.availability;
+    item.tabIndex = 0;
+    const tasks = f.open_tasks ? ` · ${escapeHtml(texts.openTasks.replace("{n}", f.open_tasks))}` : "";
+    item.innerHTML = `<span class="crew-name">${escapeHtml(f.name)}</span>
+      <span class="crew-state">${escapeHtml(f.availability_label)}${f.stale ? ` · <em>${escapeHtml(texts.stale)}</em>` : ""}</span>
+      <span class="crew-meta">${escapeHtml(f.kind_label)} · ${escapeHtml(f.service)}${tasks}</span>`;
+    const focus = () => { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 15)); marker.openPopup(); };
+    item.addEventListener("click", focus);
+    item.addEventListener("keydown", (event) => { if (event.key === "Enter") focus(); });
+    return item;
+  }));
+  const all = crews.map((crew) => crew.f);
+  document.getElementById("crew-count").textContent = all.length;
+  document.getElementById("stat-crews-available").textContent = all.filter((f) => f.availability === "available").length;
+  document.getElementById("stat-crews-busy").textContent = all.filter((f) => f.availability === "busy").length;
+  document.getElementById("stat-crews-stale").textContent = all.filter((f) => f.stale).length;
+}
+
 // ---- Layers ----------------------------------------------------------------------------
 const layers = { incidents: incidentLayer, alarms: alarmLayer };
 const overlays = { [texts.communes]: communeLayer };
@@ -297,6 +327,7 @@ for (const definition of layerDefinitions) {
   if (definition.tiled) layer = new TiledLayer(map, definition, mapElement.dataset.tileUrl);
   else if (definition.name === "crisis") layer = new CrisisLayer(map, definition);
   else layer = new PointLayer(map, definition);
+  if (definition.name === "crews") layer.onChange = () => renderCrews(layer);
   layers[definition.name] = layer;
   overlays[definition.label] = layer.group;
   if (layer instanceof TiledLayer) layer.attach(true);

@@ -111,16 +111,21 @@ export class PointLayer {
     this.definition = definition;
     this.group = L.layerGroup();
     this.markers = new Map();
+    this.features = new Map();
+    this.onChange = () => {};
   }
 
   snapshot(features) {
     this.group.clearLayers();
     this.markers.clear();
+    this.features.clear();
     for (const feature of features) this.upsert(feature);
+    this.onChange();
   }
 
   upsert(feature) {
     if (feature.lat == null || feature.lon == null) return;
+    this.features.set(String(feature.id), feature);
     const colour = statusColour(feature.status ?? feature.state, 1);
     const existing = this.markers.get(String(feature.id));
     if (existing) {
@@ -140,9 +145,11 @@ export class PointLayer {
       const marker = this.markers.get(String(message.id));
       if (marker) this.group.removeLayer(marker);
       this.markers.delete(String(message.id));
+      this.features.delete(String(message.id));
     } else {
       this.upsert(message.feature);
     }
+    this.onChange();
   }
 }
 
