@@ -75,6 +75,9 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_delta(self, event: dict[str, Any]) -> None:
         message = event["message"]
+        if not self.commune and "text" in event:
+            await self.send(text_data=event["text"])
+            return
         if self.commune:
             if message.get("layer") not in {"incidents", "alarms"}:
                 return

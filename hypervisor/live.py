@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 
 from hypervisor.models import Event
 
@@ -26,8 +28,10 @@ def push_event(record: Event) -> None:
         return
     try:
         for delta in deltas:
+            # Encoded once here rather than once per screen in every consumer.
+            text = json.dumps(delta, cls=DjangoJSONEncoder)
             async_to_sync(layer.group_send)(
-                CONTROL_ROOM_GROUP, {"type": "live.delta", "message": delta}
+                CONTROL_ROOM_GROUP, {"type": "live.delta", "message": delta, "text": text}
             )
     except Exception:
         # Screens reconcile from the event history on reconnect; the write already committed.
