@@ -144,3 +144,9 @@ def inventory_counts() -> dict[str, int]:
         "points": LightPoint.objects.count(),
         "watts": LightPoint.objects.aggregate(w=Sum("wattage"))["w"] or 0,
     }
+
+
+def overrides_in_force(*, now: datetime) -> list[LightingOverride]:
+    return list(
+        LightingOverride.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("ends_at")
+    )

@@ -4,4 +4,5 @@ from lighting import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("eclairage/", views.board, name="lighting-board"),
+    path("eclairage/forcage/", views.override, name="lighting-override"),
 ]

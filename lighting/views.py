@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hypervisor import access
 from hypervisor import selectors as territory
-from lighting import selectors
+from lighting import selectors, services
 from lighting.energy import SAVINGS_TARGET
+from lighting.forms import OverrideForm
 from lighting.models import LampStatus
 
 
@@ -67,5 +71,36 @@ def board(request: HttpRequest) -> HttpResponse:
             "inventory": selectors.inventory_counts(),
             "communes": sorted(communes, key=lambda row: row["name"]),
             "chart": chart,
+            "override_form": OverrideForm(communes=names),
+            "overrides": selectors.overrides_in_force(now=timezone.now()),
         },
     )
+
+
+@require_POST
+@access.requires("lighting.command_lighting")
+def override(request: HttpRequest) -> HttpResponse:
+    """Force a level on a commune for an event or a crisis, through the device adapter."""
+    form = OverrideForm(request.POST, communes=territory.commune_names())
+    if not form.is_valid():
+        messages.error(request, _("Check the override: every field is required."))
+        return redirect("lighting-board")
+    now = timezone.now()
+    try:
+        done = services.lighting_override(
+            level=form.cleaned_data["level"],
+            starts_at=now,
+            ends_at=now + timedelta(hours=form.cleaned_data["hours"]),
+            reason=form.cleaned_data["reason"],
+            by=request.user,  # type: ignore[arg-type]
+            commune_insee=form.cleaned_data["commune_insee"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(points)d light points forced to %(level)d %%.")
+            % {"points": done.points, "level": done.level},
+        )
+    return redirect("lighting-board")

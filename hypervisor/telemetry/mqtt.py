@@ -79,7 +79,7 @@ class MqttBridge:
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         gateway_name = message.topic[len(self.prefix) + 1 :]
-        self.inbox.put((gateway_name, message.payload))
+        self.inbox.put((gateway_name, bytes(message.payload)))
 
     def start(self) -> None:
         try:

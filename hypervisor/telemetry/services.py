@@ -250,7 +250,7 @@ def _copy_history(gateway: Gateway, readings: list[Reading], now: datetime) -> N
     buffer.seek(0)
     table = TelemetryReading._meta.db_table
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(  # type: ignore[attr-defined]
+        cursor.cursor.copy_expert(
             f"COPY {table} (gateway_id, message_id, asset_type, asset_id, measured_at, "
             'received_at, "values") FROM STDIN',
             buffer,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hypervisor import access
+from hypervisor.models import Gateway
 from hypervisor.telemetry import services
 
 
@@ -65,5 +66,6 @@ class TelemetryView(APIView):
                 },
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        result = services.telemetry_ingest(gateway=request.auth, items=items)
+        gateway = cast(Gateway, request.auth)  # set by GatewayTokenAuthentication
+        result = services.telemetry_ingest(gateway=gateway, items=items)
         return Response(result.as_dict(), status=status.HTTP_200_OK)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from lighting.models import MonthlyEnergy
+from hypervisor.models import AuditEntry
+from lighting.models import LightPoint, MonthlyEnergy
 from tests.lighting.factories import CabinetFactory
 
 
@@ -27,3 +28,25 @@ def test_a_field_agent_may_not_see_the_lighting_board(client, field_agent) -> No
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db) -> None:
     assert client.get("/eclairage/").status_code == 302
+
+
+def test_an_operator_forces_the_lighting_of_a_commune(client, operator, lamps, territory) -> None:
+    client.force_login(operator)
+    response = client.post(
+        "/eclairage/forcage/",
+        {"commune_insee": "21231", "level": "100", "hours": "3", "reason": "Fête des Lumières"},
+    )
+    assert response.status_code == 302
+    assert set(LightPoint.objects.values_list("level", flat=True)) == {100}
+    assert AuditEntry.objects.filter(action="lighting.override").exists()
+
+
+def test_an_elected_official_may_see_the_board_but_not_force_the_lighting(
+    client, elected_official, territory
+) -> None:
+    client.force_login(elected_official)
+    assert client.get("/eclairage/").status_code == 200
+    response = client.post(
+        "/eclairage/forcage/", {"commune_insee": "21231", "level": "0", "hours": "1", "reason": "x"}
+    )
+    assert response.status_code == 403
