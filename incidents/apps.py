@@ -8,10 +8,11 @@ def _route_when_opened(event: object) -> None:
     relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
-def _dispatch_when_routed(event: object) -> None:
+def _dispatch_when_routed_by_hand(event: object) -> None:
     from incidents.services import relay
 
-    if event.routed:  # type: ignore[attr-defined]
+    # Automatic routing dispatches in the same task; an operator's routing needs this.
+    if event.to_status == "routed" and event.from_status == "new":  # type: ignore[attr-defined]
         relay("dispatch_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
@@ -47,7 +48,7 @@ class IncidentsConfig(AppConfig):
         for kpi in KPIS:
             registry.add_kpi(kpi)
         registry.subscribe("incident.opened", _route_when_opened)
-        registry.subscribe("incident.routed", _dispatch_when_routed)
+        registry.subscribe("incident.status_changed", _dispatch_when_routed_by_hand)
         registry.subscribe("task.changed", live.push_task_changed)
         for kind in ("incident.sla_changed", "incident.status_changed"):
             registry.subscribe(kind, live.push_incident_changed)

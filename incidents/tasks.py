@@ -13,9 +13,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=10)
 def route_incident(incident_id: int) -> None:
-    """Route one incident; a no-op if it was routed already."""
+    """Route one incident and dispatch it; a no-op for what was done already."""
     try:
-        services.incident_route(incident_id=incident_id)
+        services.incident_route_and_dispatch(incident_id=incident_id)
     except ObjectDoesNotExist:
         logger.warning("Incident %s no longer exists: nothing to route", incident_id)
 

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from incidents.views import dispatch, field
 
@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/field/position/", field.position, name="field-position"),
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("api/v1/tasks/<int:task_id>/assign/", dispatch.assign, name="task-assign"),
+    re_path(
+        r"^api/v1/incidents/(?P<incident_id>\d+)/(?P<action>reject|cancel|close|duplicate)/$",
+        dispatch.incident_action,
+        name="incident-action",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import OPEN_TASK_STATUSES, Crew, TaskStatus
+from incidents.models import OPEN_TASK_STATUSES, Availability, Crew, TaskStatus
 from incidents.selectors.public import incident_map_feature, incident_map_features
 
 
@@ -41,13 +41,24 @@ def _crew_queryset():
     )
 
 
+_MAP_STATUS = {
+    Availability.AVAILABLE: "ok",
+    Availability.BUSY: "moving",
+    Availability.BREAK: "warning",
+    Availability.OFF: "off",
+}
+
+
 def crew_map_feature(crew: Crew) -> dict[str, Any]:
     stale_before = timezone.now() - timedelta(minutes=settings.INCIDENTS_POSITION_STALE_MINUTES)
+    stale = crew.position_at is None or crew.position_at < stale_before
     return {
         "id": str(crew.pk),
         "lat": crew.lat,
         "lon": crew.lon,
         "name": crew.name,
+        # A status the map colours: a crew whose position is old may be anywhere.
+        "status": "comm_lost" if stale else _MAP_STATUS[Availability(crew.availability)],
         "kind": crew.kind,
         "kind_label": str(crew.get_kind_display()),
         "availability": crew.availability,
@@ -55,7 +66,7 @@ def crew_map_feature(crew: Crew) -> dict[str, Any]:
         "service": crew.service.name if crew.service else "",
         "open_tasks": getattr(crew, "open_tasks", 0),
         "position_at": crew.position_at.isoformat() if crew.position_at else None,
-        "stale": crew.position_at is None or crew.position_at < stale_before,
+        "stale": stale,
     }
 
 

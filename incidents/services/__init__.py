@@ -37,7 +37,13 @@ from incidents.services.lifecycle import (
 )
 from incidents.services.relay import incidents_relay_pending, relay
 from incidents.services.sla import sla_state_at, sla_watch
-from incidents.services.work import CrewOffShift, TaskClosed, incident_dispatch, task_assign
+from incidents.services.work import (
+    CrewOffShift,
+    TaskClosed,
+    incident_dispatch,
+    incident_route_and_dispatch,
+    task_assign,
+)
 
 __all__ = [
     "ActionInvalid",
@@ -69,6 +75,7 @@ __all__ = [
     "incident_open",
     "incident_reject",
     "incident_route",
+    "incident_route_and_dispatch",
     "incident_route_manually",
     "incidents_relay_pending",
     "relay",

@@ -22,7 +22,7 @@ from incidents.models import (
     Trade,
 )
 from incidents.selectors import dispatch as dispatch_selectors
-from incidents.services.lifecycle import PRIORITY_SEVERITY, incident_move
+from incidents.services.lifecycle import PRIORITY_SEVERITY, incident_move, incident_route
 
 POLICE_TRADE = "police"
 URGENT = (Priority.EMERGENCY, Priority.HIGH)
@@ -145,6 +145,19 @@ def incident_dispatch(*, incident_id: int) -> Incident:
             assigned |= _dispatch_task(task, kind=CrewKind.PATROL, service_id=None)
     if assigned:
         incident_move(incident=incident, to=Status.ASSIGNED, note=_("Dispatched to crews"))
+    return incident
+
+
+def incident_route_and_dispatch(*, incident_id: int) -> Incident:
+    """Route, then dispatch at once: the crew hears of it without a second trip to the queue.
+
+    Two transactions on purpose: the routing decision commits (and reaches the control
+    room) even if dispatch fails; the dispatch left undone is then handed over again by the
+    sweep. Both steps do nothing the second time.
+    """
+    incident = incident_route(incident_id=incident_id)
+    if incident.status == Status.ROUTED and incident.dispatched_at is None:
+        incident = incident_dispatch(incident_id=incident_id)
     return incident
 
 

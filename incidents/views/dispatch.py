@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,3 +41,29 @@ def assign(request: HttpRequest, task_id: int) -> HttpResponse:
         return JsonResponse({"ok": True})
     messages.success(request, _("The task is assigned."))
     return redirect("dispatch-queue")
+
+
+@require_POST
+@requires(DISPATCH)
+def incident_action(request: HttpRequest, incident_id: str, action: str) -> JsonResponse:
+    """Reject, cancel, mark as duplicate or close an incident, with the reason or the master."""
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "reject":
+            services.incident_reject(incident_id=int(incident_id), by=request.user, reason=reason)
+        elif action == "cancel":
+            services.incident_cancel(incident_id=int(incident_id), by=request.user, reason=reason)
+        elif action == "close":
+            services.incident_close(incident_id=int(incident_id), by=request.user, note=reason)
+        else:
+            master_id = request.POST.get("master_id", "")
+            if not master_id.isdigit():
+                raise services.TransitionRefused(_("Name the master incident."))
+            services.incident_mark_duplicate(
+                incident_id=int(incident_id), master_id=int(master_id), by=request.user
+            )
+    except services.TransitionRefused as refused:
+        return JsonResponse({"error": str(refused)}, status=409)
+    except ObjectDoesNotExist:
+        return JsonResponse({"error": _("No such incident.")}, status=404)
+    return JsonResponse({"ok": True})

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hypervisor import selectors as hypervisor_selectors
 from hypervisor.access import public, requires
 from incidents import selectors, services
 
@@ -37,6 +38,8 @@ def tablet(request: HttpRequest) -> HttpResponse:
         {
             "crew": crew,
             "tasks": selectors.crew_task_list(crew=crew) if crew else [],
+            # Outlines keep the map readable where no tile server can be reached.
+            "communes": hypervisor_selectors.communes_geojson(),
             "map_center": settings.MAP_CENTER,
         },
     )

@@ -153,3 +153,45 @@ def test_assigning_an_off_shift_crew_answers_with_a_conflict(
 def test_a_field_agent_is_refused_the_dispatch_queue(client, field_agent) -> None:
     client.force_login(field_agent)
     assert client.get("/interventions/").status_code == 403
+
+
+def test_the_operator_rejects_an_incident_and_the_reporter_is_told_why(
+    client, operator, open_incident
+) -> None:
+    from incidents import selectors
+
+    incident = open_incident()
+    client.force_login(operator)
+    response = client.post(
+        reverse("incident-action", args=[incident.pk, "reject"]), {"reason": "Voie privée"}
+    )
+    assert response.status_code == 200
+    assert selectors.incident_public_view(incident_id=incident.pk)["reason"] == "Voie privée"
+
+
+def test_a_rejection_without_reason_is_a_conflict_with_the_message(client, operator, open_incident):
+    incident = open_incident()
+    client.force_login(operator)
+    response = client.post(reverse("incident-action", args=[incident.pk, "reject"]), {})
+    assert response.status_code == 409
+    assert response.json()["error"]
+
+
+def test_the_operator_marks_a_duplicate(client, operator, open_incident) -> None:
+    master, second = open_incident(), open_incident()
+    client.force_login(operator)
+    response = client.post(
+        reverse("incident-action", args=[second.pk, "duplicate"]), {"master_id": master.pk}
+    )
+    assert response.status_code == 200
+    second.refresh_from_db()
+    assert second.master == master
+
+
+def test_a_field_agent_cannot_reject_an_incident(client, field_agent, open_incident) -> None:
+    incident = open_incident()
+    client.force_login(field_agent)
+    response = client.post(
+        reverse("incident-action", args=[incident.pk, "reject"]), {"reason": "Non"}
+    )
+    assert response.status_code == 403

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hypervisor.registry import registry
 from hypervisor.selectors import live_snapshot
 from incidents import selectors, services
+from incidents.models import Priority
 
 
 def test_crews_are_a_live_layer_that_moves(lighting_crew) -> None:
@@ -16,6 +17,7 @@ def test_crews_are_a_live_layer_that_moves(lighting_crew) -> None:
     feature = registry.layer("crews").feature(str(lighting_crew.pk))
     assert (feature["lat"], feature["lon"]) == (47.33, 5.05)
     assert not feature["stale"]
+    assert feature["status"] == "ok"
     assert live_snapshot()["layers"]["crews"][0]["name"] == lighting_crew.name
 
 
@@ -51,7 +53,7 @@ def test_the_kpis_measure_deadlines_delays_and_communes(
     kpis = {kpi.key: kpi for kpi in registry.kpis()}
     compliance = kpis["incidents.sla_compliance"].compute(start=start, end=end)
     assert compliance["value"] == 100.0
-    assert list(compliance["by"]) == ["Éclairage public · Normale"]
+    assert list(compliance["by"]) == [f"Éclairage public · {Priority.NORMAL.label}"]
     assert kpis["incidents.time_to_assign"].compute(start=start, end=end)["value"] is not None
     assert kpis["incidents.time_to_resolve"].compute(start=start, end=end)["value"] is not None
     per_commune = kpis["incidents.per_commune"].compute(start=start, end=end)

@@ -84,3 +84,35 @@ def test_status_changes_are_published_for_the_live_map(open_incident, operator) 
     assert Event.objects.filter(
         kind="incident.status_changed", asset_id=str(incident.pk), payload__to_status="rejected"
     ).exists()
+
+
+def test_an_incident_routed_by_hand_is_dispatched_once_committed(
+    electrician, lighting_crew, operator, django_capture_on_commit_callbacks
+) -> None:
+    from hypervisor.models import Service
+    from tests.incidents.factories import CategoryFactory
+
+    CategoryFactory(code="candelabre-prive").trades.set([electrician])
+    incident = services.incident_open(
+        category_code="candelabre-prive", description="x", lat=47.3225, lon=5.0317, source="web"
+    )
+    services.incident_route(incident_id=incident.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_route_manually(
+            incident_id=incident.pk,
+            service_id=Service.objects.get(code="eclairage").pk,
+            by=operator,
+        )
+    assert incident.tasks.get().crew == lighting_crew
+
+
+def test_routing_and_dispatch_start_by_themselves_once_the_report_is_committed(
+    lighting_crew, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = services.incident_open(
+            category_code="eclairage-panne", description="x", lat=47.3225, lon=5.0317, source="web"
+        )
+    incident.refresh_from_db()
+    assert incident.status == Status.ASSIGNED
+    assert incident.tasks.get().crew == lighting_crew

@@ -36,7 +36,10 @@ function slaText(task) {
 const map = L.map("field-map", { zoomControl: true });
 const tiles = document.querySelector("meta[name=ondijon-tiles]");
 if (tiles) L.tileLayer(tiles.content, { maxZoom: 19, attribution: tiles.dataset.attribution }).addTo(map);
-map.setView([47.322, 5.041], 12);
+const communes = L.geoJSON(JSON.parse(document.getElementById("communes-data").textContent), {
+  style: { color: "#0b6e4f", weight: 1.2, opacity: 0.7, fillColor: "#0b6e4f", fillOpacity: 0.04 },
+}).addTo(map);
+map.fitBounds(communes.getBounds(), { padding: [8, 8] });
 const markers = L.layerGroup().addTo(map);
 
 const RANK = { emergency: 0, high: 1, normal: 2, low: 3 };
@@ -114,6 +117,9 @@ async function select(id) {
     <div class="action-bar">${actionButtons(task)}</div>
     <p id="action-message" class="action-message" role="status"></p>
     <div id="task-extra"></div>`;
+  if (window.matchMedia("(orientation: portrait) and (max-width: 900px)").matches) {
+    detail.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
   detail.querySelectorAll(".field-action").forEach((button) => button.addEventListener("click", () => onAction(task, button.dataset.kind)));
   try {
     const response = await fetch(`/api/v1/field/tasks/${id}/`, { credentials: "same-origin" });
