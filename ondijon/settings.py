@@ -303,3 +303,23 @@ MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
 REFERENCE_DATA_DIR = Path(
     config.string("ONDIJON_REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
 )
+
+# Open data
+# Incident cells (commune, month, category) with fewer incidents than this are merged or withheld.
+OPENDATA_K_THRESHOLD = config.integer("ONDIJON_OPENDATA_K", 5, minimum=2)
+# "grid": incidents placed at the centre of a square grid cell; "commune": at the commune's centre.
+OPENDATA_INCIDENT_LOCATION = config.string("ONDIJON_OPENDATA_INCIDENT_LOCATION", default="grid")
+if OPENDATA_INCIDENT_LOCATION not in ("grid", "commune"):
+    raise ImproperlyConfigured("ONDIJON_OPENDATA_INCIDENT_LOCATION must be grid or commune")
+OPENDATA_GRID_METRES = config.integer("ONDIJON_OPENDATA_GRID_METRES", 250, minimum=50)
+# Datasets left out of the catalogue and the API (for instance "cameras").
+OPENDATA_UNPUBLISHED = config.items("ONDIJON_OPENDATA_UNPUBLISHED", [])
+OPENDATA_RATE_ANONYMOUS = config.string("ONDIJON_OPENDATA_RATE_ANONYMOUS", default="60/min")
+OPENDATA_RATE_KEY = config.string("ONDIJON_OPENDATA_RATE_KEY", default="1200/min")
+OPENDATA_KEY_REQUEST_RATE = "5/h"
+OPENDATA_CACHE_SECONDS = config.integer("ONDIJON_OPENDATA_CACHE_SECONDS", 300, minimum=1)
+OPENDATA_HISTORY_MONTHS = 24
+OPENDATA_PUBLISHER = TERRITORY_NAME
+OPENDATA_CONTACT_EMAIL = config.string("ONDIJON_OPENDATA_CONTACT", default="opendata@example.org")
+OPENDATA_LICENCE_NAME = "Licence Ouverte 2.0"
+OPENDATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

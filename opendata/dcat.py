@@ -1,0 +1,127 @@
+"""The catalogue as DCAT-AP (RDF), for data.gouv.fr and other harvesters.
+
+Every linked resource is typed (licence document, frequency, media type…) because the
+DCAT-AP shapes check the class of what a property points to, not only its presence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from opendata import datasets
+from opendata.datasets import Dataset
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+IANA = "https://www.iana.org/assignments/media-types/"
+LANGUAGES = ("fr", "en")
+CATALOGUE_TITLE = _("Open data of the metropolis")
+CATALOGUE_DESCRIPTION = _(
+    "Anonymised data of the command centre: equipment, energy, incidents and service levels."
+)
+
+
+def _texts(graph: Graph, subject: URIRef, predicate: URIRef, text: object) -> None:
+    """One literal per language of the site: French first, then English."""
+    for language in LANGUAGES:
+        with translation.override(language):
+            graph.add((subject, predicate, Literal(str(text), lang=language)))
+
+
+def _typed(graph: Graph, uri: str, kind: URIRef) -> URIRef:
+    node = URIRef(uri)
+    graph.add((node, RDF.type, kind))
+    return node
+
+
+def _distributions(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+    """(url name, EU file type, IANA media type, label) of each download."""
+    found = [
+        ("opendata:api-csv", "CSV", "text/csv", "CSV"),
+        ("opendata:api-records", "JSON", "application/json", "JSON"),
+    ]
+    if dataset.spatial:
+        found.append(("opendata:api-geojson", "GEOJSON", "application/geo+json", "GeoJSON"))
+    return found
+
+
+def catalogue_graph(
+    *, absolute: Callable[[str, tuple[str, ...]], str], modified: datetime
+) -> Graph:
+    """`absolute(url_name, args)` turns a route into an absolute URL of this site."""
+    graph = Graph()
+    graph.bind("dcat", DCAT)
+    graph.bind("dct", DCTERMS)
+    graph.bind("foaf", FOAF)
+    graph.bind("vcard", VCARD)
+    stamp = Literal(modified.isoformat(), datatype=XSD.dateTime)
+
+    catalogue = URIRef(absolute("opendata:catalogue", ()))
+    graph.add((catalogue, RDF.type, DCAT.Catalog))
+    _texts(graph, catalogue, DCTERMS.title, CATALOGUE_TITLE)
+    _texts(graph, catalogue, DCTERMS.description, CATALOGUE_DESCRIPTION)
+    publisher = _typed(graph, f"{catalogue}#publisher", FOAF.Agent)
+    graph.add((publisher, FOAF.name, Literal(settings.OPENDATA_PUBLISHER)))
+    graph.add((catalogue, DCTERMS.publisher, publisher))
+    graph.add((catalogue, FOAF.homepage, _typed(graph, str(catalogue), FOAF.Document)))
+    graph.add((catalogue, DCTERMS.modified, stamp))
+    graph.add(
+        (catalogue, DCTERMS.language, _typed(graph, f"{EU_LANGUAGE}FRA", DCTERMS.LinguisticSystem))
+    )
+    licence = _typed(graph, settings.OPENDATA_LICENCE_URL, DCTERMS.LicenseDocument)
+    graph.add((catalogue, DCTERMS.license, licence))
+
+    contact = _typed(graph, f"{catalogue}#contact", VCARD.Organization)
+    graph.add((contact, VCARD.fn, Literal(settings.OPENDATA_PUBLISHER)))
+    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.OPENDATA_CONTACT_EMAIL}")))
+
+    for dataset in datasets.published():
+        node = URIRef(absolute("opendata:api-detail", (dataset.slug,)))
+        graph.add((catalogue, DCAT.dataset, node))
+        graph.add((node, RDF.type, DCAT.Dataset))
+        _texts(graph, node, DCTERMS.title, dataset.title)
+        _texts(graph, node, DCTERMS.description, dataset.description)
+        graph.add((node, DCTERMS.identifier, Literal(dataset.slug)))
+        graph.add((node, DCTERMS.publisher, publisher))
+        graph.add((node, DCAT.contactPoint, contact))
+        graph.add((node, DCTERMS.modified, stamp))
+        graph.add(
+            (node, DCAT.landingPage, _typed(graph, f"{catalogue}#{dataset.slug}", FOAF.Document))
+        )
+        frequency = _typed(graph, f"{EU_FREQUENCY}{dataset.frequency}", DCTERMS.Frequency)
+        graph.add((node, DCTERMS.accrualPeriodicity, frequency))
+        for keyword in dataset.keywords:
+            graph.add((node, DCAT.keyword, Literal(keyword)))
+        schema = _typed(graph, absolute("opendata:api-schema", (dataset.slug,)), DCTERMS.Standard)
+        for name, file_type, media, label in _distributions(dataset):
+            url = absolute(name, (dataset.slug,))
+            distribution = URIRef(f"{url}#distribution")
+            graph.add((node, DCAT.distribution, distribution))
+            graph.add((distribution, RDF.type, DCAT.Distribution))
+            graph.add((distribution, DCTERMS.title, Literal(f"{dataset.slug} ({label})")))
+            graph.add((distribution, DCAT.accessURL, URIRef(url)))
+            graph.add((distribution, DCAT.downloadURL, URIRef(url)))
+            graph.add((distribution, DCTERMS.license, licence))
+            graph.add((distribution, DCTERMS.modified, stamp))
+            graph.add(
+                (
+                    distribution,
+                    DCTERMS.format,
+                    _typed(graph, f"{EU_FILE_TYPE}{file_type}", DCTERMS.MediaTypeOrExtent),
+                )
+            )
+            graph.add(
+                (distribution, DCAT.mediaType, _typed(graph, f"{IANA}{media}", DCTERMS.MediaType))
+            )
+            if name == "opendata:api-csv":
+                graph.add((distribution, DCTERMS.conformsTo, schema))
+    return graph

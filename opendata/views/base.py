@@ -1,0 +1,58 @@
+"""The base of every open-data endpoint: public, keyed quotas, CORS, parameter errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hypervisor.access import AccessRule
+from opendata import datasets, filters, store
+from opendata.datasets import Dataset
+from opendata.throttling import ApiKeyAuthentication, OpenDataThrottle
+from opendata.views import http
+
+
+class UnknownDataset(Exception):
+    pass
+
+
+class OpenDataView(APIView):
+    """Open to everyone; anonymous callers and key holders have their own quotas."""
+
+    access_rule = AccessRule(public=True)
+    permission_classes = [AllowAny]
+    authentication_classes = [ApiKeyAuthentication]
+    throttle_classes = [OpenDataThrottle]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, filters.BadParameter):
+            return http.bad_parameter(exc)  # type: ignore[return-value]
+        if isinstance(exc, UnknownDataset):
+            return http.not_found(str(exc))  # type: ignore[return-value]
+        return super().handle_exception(exc)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        """Throttling and authentication errors get the CORS headers as well."""
+        http.cors(super().finalize_response(request, response, *args, **kwargs))
+        return response
+
+    @staticmethod
+    def dataset(slug: str, *, spatial: bool = False) -> Dataset:
+        dataset = datasets.get(slug)
+        if dataset is None or (spatial and not dataset.spatial):
+            raise UnknownDataset(slug)
+        return dataset
+
+    @staticmethod
+    def query(request: Request) -> dict[str, str]:
+        return {key: request.query_params.get(key, "") for key in request.query_params}
+
+    @staticmethod
+    def snapshot(dataset: Dataset) -> store.Snapshot:
+        return store.snapshot(dataset)

@@ -1,0 +1,93 @@
+"""The catalogue page, its DCAT-AP renderings and the self-service API key request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+from hypervisor.access import public
+from opendata import datasets, dcat, services, store
+from opendata.forms import ApiKeyRequestForm
+from opendata.views import http
+
+
+def _graph_body(request: HttpRequest, rdf_format: str) -> bytes:
+    def absolute(name: str, args: tuple[str, ...]) -> str:
+        return request.build_absolute_uri(reverse(name, args=args))
+
+    graph = dcat.catalogue_graph(absolute=absolute, modified=store.metadata_time())
+    return graph.serialize(format=rdf_format).encode()
+
+
+@public
+def catalogue(request: HttpRequest) -> HttpResponse:
+    frequencies = {
+        "CONTINUOUS": _("continuously"),
+        "DAILY": _("daily"),
+        "MONTHLY": _("monthly"),
+        "ANNUAL": _("yearly"),
+    }
+    entries = [
+        {
+            "dataset": dataset,
+            "frequency": frequencies.get(dataset.frequency, dataset.frequency),
+            "columns": dataset.columns,
+        }
+        for dataset in datasets.published()
+    ]
+    return render(
+        request,
+        "opendata/catalogue.html",
+        {
+            "entries": entries,
+            "licence_name": settings.OPENDATA_LICENCE_NAME,
+            "licence_url": settings.OPENDATA_LICENCE_URL,
+            "k_threshold": settings.OPENDATA_K_THRESHOLD,
+            "updated": store.metadata_time(),
+        },
+    )
+
+
+@public
+def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
+    body = http.body_of(_graph_body(request, "json-ld"), store.metadata_time())
+    return http.send(request, body, "application/ld+json")
+
+
+@public
+def catalogue_turtle(request: HttpRequest) -> HttpResponse:
+    body = http.body_of(_graph_body(request, "turtle"), store.metadata_time())
+    return http.send(request, body, "text/turtle; charset=utf-8")
+
+
+@public
+def api_key_request(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyRequestForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request,
+            group="opendata-api-key",
+            key="ip",
+            rate=settings.OPENDATA_KEY_REQUEST_RATE,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.add_error(None, _("Too many key requests from your address; try again later."))
+            status = 429
+        elif form.is_valid():
+            _key, issued = services.api_key_issue(**form.cleaned_data)
+        else:
+            status = 400
+    return render(
+        request,
+        "opendata/api_key.html",
+        {"form": form, "issued": issued, "key_rate": settings.OPENDATA_RATE_KEY},
+        status=status,
+    )

@@ -1,0 +1,225 @@
+"""The REST API: records, filters, formats, validators, compression, CORS, quotas."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+from frictionless import Resource, Schema, validate
+
+from opendata.services import api_key_issue
+from tests.lighting.factories import LightPointFactory
+
+
+def test_records_come_in_identifier_order_with_a_cursor_to_the_next_page(api, light_points):
+    first = api.get("/api/v1/datasets/light-points/records/?limit=5").json()
+    second = api.get(first["next"]).json()
+    ids = [row["id"] for row in first["results"] + second["results"]]
+    assert ids == [f"LP-OD-{n:03d}" for n in range(10)]
+
+
+def test_a_cursor_stays_valid_when_rows_are_added_before_it(api, light_points):
+    first = api.get("/api/v1/datasets/light-points/records/?limit=5").json()
+    LightPointFactory(reference="LP-OD-000a")
+    from opendata import store
+
+    store.forget()
+    second = api.get(first["next"]).json()
+    assert second["results"][0]["id"] == "LP-OD-005"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("bbox=5,47,5.1", "bbox"),
+        ("bbox=5.1,47,5,47.4", "bbox"),
+        ("bbox=a,b,c,d", "bbox"),
+        ("commune=99999", "commune"),
+        ("date_from=2026-05-01&date_to=2026-04-01", "date_to"),
+        ("date_from=yesterday", "date_from"),
+        ("limit=0", "limit"),
+        ("cursor=%%%", "cursor"),
+        ("colour=blue", "colour"),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_the_parameter(api, territory, query, parameter):
+    response = api.get(f"/api/v1/datasets/incidents/records/?{query}")
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+    assert response.json()["description"].startswith(f"{parameter}: ")
+
+
+def test_a_filter_the_dataset_does_not_have_is_refused(api, territory):
+    response = api.get("/api/v1/datasets/service-sla/records/?bbox=5,47,5.1,47.4")
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "bbox"
+
+
+def test_an_unknown_dataset_is_a_404_in_every_format(api, db):
+    for suffix in ("", "records/", "csv/", "geojson/", "schema/"):
+        assert api.get(f"/api/v1/datasets/no-such-thing/{suffix}").status_code == 404
+
+
+def test_a_bbox_keeps_only_the_points_inside(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/records/?bbox=5.0,47.0,5.0445,47.4")
+    ids = [row["id"] for row in response.json()["results"]]
+    assert ids == ["LP-OD-000", "LP-OD-001", "LP-OD-002", "LP-OD-003", "LP-OD-004"]
+
+
+def test_status_filter_keeps_only_that_status(api, light_points):
+    LightPointFactory(reference="LP-OD-999", status="lamp_failed")
+    rows = api.get("/api/v1/datasets/light-points/records/?status=lamp_failed").json()["results"]
+    assert [row["id"] for row in rows] == ["LP-OD-999"]
+
+
+def test_geojson_holds_the_whole_layer_as_points(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/geojson/")
+    document = response.json()
+    assert response["Content-Type"] == "application/geo+json"
+    assert len(document["features"]) == 12
+    feature = document["features"][0]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["id"] == "LP-OD-000"
+    assert set(feature["properties"]) == {"id", "status", "level"}
+
+
+def test_lambert_93_is_given_on_request(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/geojson/?crs=EPSG:2154")
+    x, y = response.json()["features"][0]["geometry"]["coordinates"]
+    assert 850_000 < x < 860_000
+    assert 6_680_000 < y < 6_700_000
+    assert response["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/2154>"
+
+
+def test_commune_outlines_are_polygons_in_geojson(api, territory):
+    features = api.get("/api/v1/datasets/communes/geojson/").json()["features"]
+    assert len(features) == 23
+    assert {f["geometry"]["type"] for f in features} <= {"Polygon", "MultiPolygon"}
+
+
+def _validate_csv(api, slug: str) -> tuple[bytes, object]:
+    content = api.get(f"/api/v1/datasets/{slug}/csv/").content
+    schema = Schema.from_descriptor(api.get(f"/api/v1/datasets/{slug}/schema/").json())
+    resource = Resource(data=content, format="csv", encoding="utf-8", schema=schema)
+    return content, validate(resource)
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["light-points", "lighting-energy", "crossroads", "cameras", "bollards", "incidents",
+     "service-sla", "communes"],
+)  # fmt: skip
+def test_every_csv_export_follows_its_table_schema(
+    api, light_points, reference_configuration, slug
+):
+    content, report = _validate_csv(api, slug)
+    assert content.startswith(b"id,")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_csv_cell_that_looks_like_a_formula_is_defused(api, light_points):
+    LightPointFactory(reference="=HYPERLINK(1)")
+    content, report = _validate_csv(api, "light-points")
+    assert b"'=HYPERLINK(1)" in content
+    assert b"\n=HYPERLINK" not in content
+    assert report.valid
+
+
+def test_an_unchanged_export_is_answered_304_with_its_etag(api, light_points):
+    first = api.get("/api/v1/datasets/light-points/geojson/")
+    again = api.get("/api/v1/datasets/light-points/geojson/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_an_unchanged_export_is_answered_304_since_its_last_modification(api, light_points):
+    first = api.get("/api/v1/datasets/light-points/csv/")
+    again = api.get(
+        "/api/v1/datasets/light-points/csv/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert again.status_code == 304
+
+
+def test_a_stale_etag_gets_the_full_body(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/csv/", HTTP_IF_NONE_MATCH='"stale"')
+    assert response.status_code == 200
+    assert response.content.startswith(b"id,")
+
+
+def test_exports_are_compressed_for_clients_that_accept_gzip(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
+
+
+def test_reads_are_open_to_any_origin(api, light_points):
+    response = api.get("/api/v1/datasets/light-points/records/", HTTP_ORIGIN="https://x.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_anonymous_callers_are_throttled(api, light_points, settings):
+    settings.OPENDATA_RATE_ANONYMOUS = "3/min"
+    codes = [api.get("/api/v1/datasets/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_an_api_key_gets_the_higher_quota(api, light_points, settings):
+    settings.OPENDATA_RATE_ANONYMOUS = "2/min"
+    settings.OPENDATA_RATE_KEY = "10/min"
+    _key, raw = api_key_issue(name="Projet", email="dev@example.org")
+    codes = [api.get("/api/v1/datasets/", HTTP_X_API_KEY=raw).status_code for _ in range(5)]
+    assert codes == [200] * 5
+
+
+def test_an_unknown_api_key_is_refused(api, db):
+    response = api.get("/api/v1/datasets/", HTTP_X_API_KEY="not-a-key")
+    assert response.status_code in (401, 403)
+
+
+def test_the_openapi_schema_documents_every_open_data_route_and_its_filters(api, db):
+    schema = api.get("/api/schema/?format=json").json()
+    records = schema["paths"]["/api/v1/datasets/{slug}/records/"]["get"]
+    names = {parameter["name"] for parameter in records["parameters"]}
+    assert {
+        "commune",
+        "category",
+        "status",
+        "date_from",
+        "date_to",
+        "bbox",
+        "limit",
+        "cursor",
+    } <= names
+    for path in ("/ogcapi/collections/{slug}/items", "/api/v1/datasets/{slug}/csv/"):
+        assert path in schema["paths"]
+    assert "ApiKey" in schema["components"]["securitySchemes"]
+
+
+def test_every_documented_records_parameter_is_accepted(api, reference_configuration, report):
+    schema = api.get("/api/schema/?format=json").json()
+    records = schema["paths"]["/api/v1/datasets/{slug}/records/"]["get"]
+    samples = {
+        "commune": "21231",
+        "category": "x",
+        "status": "new",
+        "date_from": "2026-01-01",
+        "date_to": "2026-12-31",
+        "bbox": "4.9,47.2,5.2,47.4",
+        "limit": "5",
+        "cursor": "YQ",
+    }
+    for parameter in records["parameters"]:
+        if parameter["in"] != "query":
+            continue
+        name = parameter["name"]
+        response = api.get(f"/api/v1/datasets/incidents/records/?{name}={samples[name]}")
+        assert response.status_code == 200, (name, response.content)
+
+
+def test_the_csv_is_utf8_with_a_header(api, territory):
+    content = api.get("/api/v1/datasets/communes/csv/").content.decode("utf-8")
+    header = next(iter(io.StringIO(content))).strip()
+    assert header == "id,lon,lat,commune_insee,name,population"
+    assert "Fénay" in content
