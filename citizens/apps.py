@@ -1,5 +1,28 @@
+from __future__ import annotations
+
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+
+def _notify_reporters(event: object) -> None:
+    """After commit: hand the status change to a task that writes to the reporters."""
+    from citizens.tasks import notify_status_change
+
+    arguments = (
+        int(event.asset_id),  # type: ignore[attr-defined]
+        event.to_status,  # type: ignore[attr-defined]
+        event.note,  # type: ignore[attr-defined]
+        event.occurred_at.isoformat(),  # type: ignore[attr-defined]
+    )
+    try:
+        notify_status_change.apply_async(arguments, retry=False)
+    except Exception:
+        # A dead broker must not break the commit that moved the incident; logged for ops.
+        logger.warning("Broker unreachable: reporters of incident %s not notified", arguments[0])
 
 
 class CitizensConfig(AppConfig):
@@ -9,7 +32,22 @@ class CitizensConfig(AppConfig):
     def ready(self) -> None:
         from citizens import demo, simulation
         from hypervisor.registry import registry
+        from hypervisor.roles import Role
 
         registry.add_section(_("Report a problem"), "report", permission=None, order=0)
+        registry.add_section(
+            _("Phone portal"), "portal", permission="citizens.use_phone_portal", order=40
+        )
+        registry.grant(Role.TELEOPERATOR, ["citizens.use_phone_portal"])
+        registry.grant(Role.ADMIN, ["citizens.use_phone_portal", "citizens.moderate_report"])
+        registry.grant(Role.OPERATOR, ["citizens.moderate_report"])
+        registry.grant(Role.SUPERVISOR, ["citizens.moderate_report"])
+        registry.subscribe("incident.status_changed", _notify_reporters)
+        registry.add_periodic_task(
+            "citizens-purge-contacts", "citizens.tasks.purge_expired_contacts", every_seconds=86_400
+        )
+        registry.add_periodic_task(
+            "citizens-sweep-staged-photos", "citizens.tasks.sweep_staged_photos", every_seconds=3600
+        )
         registry.add_simulator("citizen reports", simulation.tick)
         registry.add_demo_seeder("citizen reports", demo.seed_recent_reports, order=50)

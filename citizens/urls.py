@@ -1,8 +1,27 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from citizens import views
+from citizens.views import open311, portal, report, tracking
+
+FORMAT = r"\.(?P<fmt>json|xml)$"
 
 urlpatterns = [
-    path("signaler/", views.report_form, name="report"),
-    path("suivi/<str:token>/", views.report_tracking, name="report-tracking"),
+    path("signaler/", report.report_form, name="report"),
+    path("suivi/<str:token>/", tracking.report_tracking, name="report-tracking"),
+    path("suivi/<str:token>/reponse/", tracking.report_fix_answer, name="report-fix-answer"),
+    path("portail/", portal.portal, name="portal"),
+    path("open311/v2/", open311.root, name="open311"),
+    re_path(r"^open311/v2/discovery" + FORMAT, open311.discovery, name="open311-discovery"),
+    re_path(r"^open311/v2/services" + FORMAT, open311.services_list, name="open311-services"),
+    re_path(
+        r"^open311/v2/services/(?P<service_code>[\w-]+)" + FORMAT,
+        open311.service_definition,
+        name="open311-service",
+    ),
+    re_path(r"^open311/v2/requests" + FORMAT, open311.requests, name="open311-requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<request_id>[\w-]+)" + FORMAT,
+        open311.single_request,
+        name="open311-request",
+    ),
+    re_path(r"^open311/v2/tokens/(?P<token>[\w-]+)" + FORMAT, open311.token, name="open311-token"),
 ]

@@ -323,3 +323,28 @@ OPENDATA_PUBLISHER = TERRITORY_NAME
 OPENDATA_CONTACT_EMAIL = config.string("ONDIJON_OPENDATA_CONTACT", default="opendata@example.org")
 OPENDATA_LICENCE_NAME = "Licence Ouverte 2.0"
 OPENDATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+# Citizens
+# Largest photo a citizen may attach (bytes), and the most pixels one may have.
+CITIZENS_PHOTO_MAX_BYTES = config.integer(
+    "ONDIJON_CITIZEN_PHOTO_MAX_BYTES", 8_000_000, minimum=100_000
+)
+CITIZENS_PHOTO_MAX_PIXELS = 40_000_000
+CITIZENS_MAX_PHOTOS = 3
+# Per-client limit on submissions (web form, Open311 POST), django-ratelimit syntax; short
+# windows stop floods without blocking many phones behind one carrier address for long.
+CITIZENS_RATE_LIMIT = config.string("ONDIJON_CITIZEN_RATE_LIMIT", default="30/10m")
+# Default duplicate radius (metres) for categories without their own in the admin.
+CITIZENS_DUPLICATE_RADIUS_M = config.integer("ONDIJON_DUPLICATE_RADIUS_M", 50, minimum=1)
+# A report this recent, of the same category and within the radius, is linked as a duplicate.
+CITIZENS_DUPLICATE_WINDOW_HOURS = config.integer("ONDIJON_DUPLICATE_WINDOW_HOURS", 72, minimum=1)
+# Days after the fix during which the reporter may confirm it or reopen.
+CITIZENS_REOPEN_DAYS = config.integer("ONDIJON_REOPEN_DAYS", 14, minimum=1)
+# Contacts are erased this many days after the incident is finished (default two years).
+CITIZENS_CONTACT_RETENTION_DAYS = config.integer("ONDIJON_CONTACT_RETENTION_DAYS", 730, minimum=1)
+CITIZENS_STAGING_HOURS = 6
+# Address used in the links sent to citizens.
+CITIZENS_PUBLIC_URL = config.string("ONDIJON_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Open311 POST keys (comma-separated); empty refuses every POST.
+OPEN311_API_KEYS = config.items("ONDIJON_OPEN311_API_KEYS", default=[])
+OPEN311_JURISDICTION = config.string("ONDIJON_OPEN311_JURISDICTION", default="dijon-metropole.fr")

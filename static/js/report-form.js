@@ -1,4 +1,4 @@
-// Report form: place a pin by tapping the map or from the browser's position.
+// Report form: place a pin by tapping the map, from the browser's position or a commune search.
 const form = document.getElementById("report-form");
 const latInput = form.querySelector("input[name=lat]");
 const lonInput = form.querySelector("input[name=lon]");
@@ -55,5 +55,29 @@ document.getElementById("locate-me").addEventListener("click", () => {
   );
 });
 
-const summary = document.getElementById("error-summary");
+document.getElementById("clear-pin").addEventListener("click", () => {
+  latInput.value = "";
+  lonInput.value = "";
+  if (pin) {
+    pin.remove();
+    pin = null;
+  }
+  statusText.textContent = texts.pinCleared;
+  statusText.dataset.state = "";
+});
+
+// Offline place search: the territory's communes, embedded in the page.
+const places = JSON.parse(document.getElementById("places-data").textContent);
+const placeSearch = document.getElementById("place-search");
+placeSearch.addEventListener("change", () => {
+  const wanted = placeSearch.value.trim().toLocaleLowerCase();
+  const place = places.find((candidate) => candidate.name.toLocaleLowerCase() === wanted);
+  if (!place) return;
+  map.setView([place.lat, place.lon], 15);
+  statusText.textContent = texts.placeFound;
+  statusText.dataset.state = "";
+});
+
+// Announce problems (or the duplicate prompt) first: focus moves to them on load.
+const summary = document.getElementById("error-summary") || document.getElementById("duplicates");
 if (summary) summary.focus();

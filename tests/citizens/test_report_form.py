@@ -4,19 +4,13 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
-from citizens.models import Report
+from citizens.models import Report, ReportPhoto, StagedPhoto
 from incidents.models import Incident, Status
-
-DIJON = {"lat": "47.3220", "lon": "5.0415"}
+from tests.citizens.factories import form_data, image_bytes, submit_report, upload
 
 
 def valid_report(**overrides: str) -> dict[str, str]:
-    return {
-        "category": "eclairage-panne",
-        "description": "Lampadaire éteint devant le 12",
-        **DIJON,
-        **overrides,
-    }
+    return form_data(**overrides)
 
 
 def test_a_valid_report_lands_on_its_tracking_page_and_is_routed(
@@ -30,17 +24,28 @@ def test_a_valid_report_lands_on_its_tracking_page_and_is_routed(
     incident = Incident.objects.get()
     assert incident.status == Status.ROUTED
     assert incident.source == "web"
+    assert report.reference == incident.reference
 
 
-def test_a_report_without_location_is_refused_and_keeps_what_was_typed(
+def test_a_report_without_location_is_accepted_and_routed_territory_wide(
     client, reference_configuration
 ) -> None:
     response = client.post("/signaler/", valid_report(lat="", lon=""))
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.lat, incident.lon) == (None, None)
+
+
+def test_a_half_given_location_is_refused_beside_the_map_and_keeps_the_text(
+    client, reference_configuration
+) -> None:
+    response = client.post("/signaler/", valid_report(lon=""))
     assert response.status_code == 400
     page = response.content.decode()
     assert "Lampadaire éteint devant le 12" in page
     with translation.override("fr"):
-        assert escape(translation.gettext("Place the pin on the map where the problem is.")) in page
+        message = translation.gettext("The location is incomplete: place the pin again.")
+    assert f'id="location-error">{escape(message)}' in page
     assert not Incident.objects.exists()
 
 
@@ -71,6 +76,15 @@ def test_validation_messages_follow_the_browser_language(client, reference_confi
     assert "Give a little more detail (at least 10 characters)." in response.content.decode()
 
 
+def test_the_error_summary_links_each_error_to_its_field(client, reference_configuration) -> None:
+    response = client.post("/signaler/", valid_report(category="", description=""))
+    page = response.content.decode()
+    assert 'id="error-summary"' in page
+    assert 'href="#field-category"' in page
+    assert 'href="#field-description"' in page
+    assert 'aria-describedby="description-help description-error"' in page
+
+
 @pytest.mark.parametrize(
     ("field", "value"), [("category", "not-a-category"), ("lat", "north"), ("lon", "999")]
 )
@@ -82,35 +96,135 @@ def test_malformed_fields_are_refused_without_storing_anything(
     assert not Incident.objects.exists()
 
 
-def test_the_tracking_page_shows_progress_but_not_the_description(
+def test_a_contact_without_consent_is_refused_beside_the_consent_box(
+    client, english, reference_configuration
+) -> None:
+    response = client.post(
+        "/signaler/", valid_report(contact_email="ana@example.org"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert 'id="consent-error"' in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_contact_given_with_consent_is_kept_with_the_time_of_consent(
     client, reference_configuration
 ) -> None:
-    client.post("/signaler/", valid_report(description="Mon voisin M. Martin au 06 12 34 56 78"))
+    client.post(
+        "/signaler/",
+        valid_report(contact_email="ana@example.org", contact_phone="06 12 34 56 78", consent="on"),
+    )
     report = Report.objects.get()
-    page = client.get(f"/suivi/{report.token}/").content.decode()
-    assert report.incident.reference in page
-    assert "Martin" not in page
-    assert "06 12 34 56 78" not in page
+    assert (report.contact_email, report.contact_phone) == ("ana@example.org", "06 12 34 56 78")
+    assert report.contact_consent_at is not None
 
 
-def test_the_tracking_page_is_kept_out_of_caches_and_referrers(
+def test_a_malformed_phone_number_is_refused(client, reference_configuration) -> None:
+    response = client.post("/signaler/", valid_report(contact_phone="call me maybe", consent="on"))
+    assert response.status_code == 400
+    assert 'id="phone-error"' in response.content.decode()
+
+
+def test_a_photo_chosen_before_an_error_is_kept_for_the_next_try(
     client, reference_configuration
 ) -> None:
-    client.post("/signaler/", valid_report())
-    response = client.get(f"/suivi/{Report.objects.get().token}/")
-    assert response["Referrer-Policy"] == "no-referrer"
-    assert "no-store" in response["Cache-Control"]
+    first = client.post(
+        "/signaler/",
+        {**valid_report(description="", form_token="a" * 32), "photos": upload()},
+    )
+    assert first.status_code == 400
+    [staged] = StagedPhoto.objects.filter(form_token="a" * 32)
+    assert staged.image.url in first.content.decode()
+    second = client.post("/signaler/", valid_report(form_token="a" * 32))
+    assert second.status_code == 302
+    report = Report.objects.get()
+    assert report.photos.count() == 1
+    assert not StagedPhoto.objects.exists()
 
 
-def test_an_unknown_tracking_token_is_not_found(client, db) -> None:
-    assert client.get("/suivi/not-a-real-token/").status_code == 404
-
-
-def test_tracking_tokens_cannot_be_guessed_from_one_another(
-    client, reference_configuration
+def test_a_refused_photo_is_named_beside_the_photo_field_and_nothing_is_saved(
+    client, english, reference_configuration
 ) -> None:
-    client.post("/signaler/", valid_report())
-    client.post("/signaler/", valid_report())
-    first, second = Report.objects.values_list("token", flat=True)
-    assert len(first) >= 24
-    assert first[:8] != second[:8]
+    response = client.post(
+        "/signaler/",
+        {**valid_report(), "photos": upload("notes.jpg", b"not an image at all")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="photos-error">notes.jpg is not a readable image' in page
+    assert "Lampadaire éteint devant le 12" in page
+    assert not Report.objects.exists()
+    assert not Incident.objects.exists()
+
+
+def test_a_report_is_stored_with_its_photos_or_not_at_all(
+    reference_configuration, monkeypatch
+) -> None:
+    from citizens import services
+
+    services.photos_stage(form_token="b" * 32, uploads=[upload(), upload("second.jpg")])
+
+    def failing_clean(self: ReportPhoto, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReportPhoto, "full_clean", failing_clean)
+    with pytest.raises(RuntimeError):
+        submit_report(form_token="b" * 32)
+    assert not Report.objects.exists()
+    assert not Incident.objects.exists()
+    assert StagedPhoto.objects.filter(form_token="b" * 32).count() == 2
+
+
+def test_the_photo_position_suggests_the_pin_only_with_consent(
+    client, english, reference_configuration
+) -> None:
+    photo = image_bytes(gps=(47.3265, 5.0383))
+    without = client.post(
+        "/signaler/",
+        {**valid_report(lat="", lon="", form_token="e" * 32), "photos": upload(content=photo)},
+    )
+    assert without.status_code == 302
+    assert Incident.objects.get().lat is None
+    with_consent = client.post(
+        "/signaler/",
+        {
+            **valid_report(lat="", lon="", photo_position="on", form_token="f" * 32),
+            "photos": upload(content=photo),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert with_consent.status_code == 200
+    page = with_consent.content.decode()
+    assert "where your photo was taken" in page
+    assert 'value="47.3265' in page
+    assert Incident.objects.count() == 1
+
+
+def test_a_filled_honeypot_stores_nothing(client, reference_configuration) -> None:
+    response = client.post("/signaler/", valid_report(website="http://spam.example"))
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_a_client_sending_too_many_reports_is_told_to_wait(
+    client, settings, english, reference_configuration
+) -> None:
+    settings.CITIZENS_RATE_LIMIT = "2/h"
+    statuses = [
+        client.post("/signaler/", valid_report(), HTTP_ACCEPT_LANGUAGE="en").status_code
+        for _attempt in range(3)
+    ]
+    assert statuses[:2] != [429, 429]
+    last = client.post("/signaler/", valid_report(), HTTP_ACCEPT_LANGUAGE="en")
+    assert last.status_code == 429
+    assert "Too many reports" in last.content.decode()
+
+
+def test_another_client_is_not_slowed_by_a_busy_one(
+    client, settings, reference_configuration
+) -> None:
+    settings.CITIZENS_RATE_LIMIT = "1/h"
+    client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1")
+    assert client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.2").status_code != 429

@@ -7,10 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from citizens.models import Report
+from tests.citizens.factories import image_bytes
+
 pytestmark = pytest.mark.e2e
 
 
-def test_a_citizen_report_appears_live_on_the_operator_map_with_its_service(
+def test_a_citizen_report_with_a_photo_appears_live_on_the_operator_map_with_its_service(
     real_services, celery_worker, reference_configuration, operator, open_page, asgi_server
 ) -> None:
     control_room = open_page(width=1920, height=1080, username=operator.username)
@@ -29,10 +32,21 @@ def test_a_citizen_report_appears_live_on_the_operator_map_with_its_service(
     )  # the territory's centre
     expect(phone.locator("#map-status")).to_have_attribute("data-state", "set")
     phone.locator("textarea[name=description]").fill("Lampadaire éteint devant l'arrêt de bus")
+    phone.locator("#id_photos").set_input_files(
+        files=[
+            {
+                "name": "lampadaire.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": image_bytes(size=(800, 600), gps=(47.32, 5.04)),
+            }
+        ]
+    )
     phone.get_by_role("button", name=re.compile("Envoyer")).click()
 
     phone.wait_for_url(re.compile(r"/suivi/[\w-]+/$"))
     reference = phone.get_by_test_id("reference").inner_text().strip()
+    expect(phone.get_by_text("1 photo reçue")).to_be_visible()
+    assert Report.objects.get(reference=reference).photos.count() == 1
 
     control_room.locator("#tab-incidents").click()
     item = control_room.locator(".incident-item", has_text=reference)
@@ -46,13 +60,12 @@ def test_an_invalid_report_keeps_the_text_and_says_what_is_missing(
 ) -> None:
     phone = open_page(width=390, height=844, mobile=True)
     phone.goto(f"{asgi_server.url}/signaler/")
-    phone.locator("label", has_text="Arbre tombé").click()
     phone.locator("textarea[name=description]").fill("Un arbre bloque la piste cyclable")
     phone.get_by_role("button", name=re.compile("Envoyer")).click()
     summary = phone.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("repère")
+    expect(summary).to_contain_text("type de problème")
     expect(phone.locator("textarea[name=description]")).to_have_value(
         "Un arbre bloque la piste cyclable"
     )

@@ -1,0 +1,210 @@
+"""Open311 GeoReport v2 under /open311/v2/: thin views over citizens.open311 and services."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from citizens import open311, services
+from citizens.models import Report
+from citizens.views.report import rate_limited
+from hypervisor import selectors as hypervisor_selectors
+from hypervisor.access import public
+from incidents.services import CategoryUnavailable, Priority, Source
+
+MAX_RESULTS = 1000
+DEFAULT_SPAN = timedelta(days=90)
+FORMATS = {"json", "xml"}
+
+
+def _respond(fmt: str, root: str, document: Any, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(
+            open311.to_xml(root, document), content_type="text/xml; charset=utf-8", status=status
+        )
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _respond(fmt, "errors", [{"code": status, "description": description}], status)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _check_format(fmt: str) -> str | None:
+    return fmt if fmt in FORMATS else None
+
+
+@public
+def root(request: HttpRequest) -> HttpResponse:
+    return redirect("open311-discovery", fmt="json")
+
+
+@public
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    return _respond(fmt, "discovery", open311.discovery(base_url=_base_url(request)))
+
+
+@public
+def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    return _respond(fmt, "services", open311.service_list())
+
+
+@public
+def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    definition = open311.service_definition(service_code=service_code)
+    if definition is None:
+        return _error(fmt, 404, _("Unknown service_code %(code)s.") % {"code": service_code})
+    return _respond(fmt, "service_definition", definition)
+
+
+def _list(request: HttpRequest, fmt: str) -> HttpResponse:
+    reports = Report.objects.all().order_by("-created_at")
+    ids = [value for value in request.GET.get("service_request_id", "").split(",") if value]
+    if ids:
+        reports = reports.filter(reference__in=ids)
+    else:
+        if request.GET.get("service_code"):
+            reports = reports.filter(category_code=request.GET["service_code"])
+        start, end = request.GET.get("start_date"), request.GET.get("end_date")
+        start_at = parse_datetime(start) if start else None
+        end_at = parse_datetime(end) if end else None
+        if (start and start_at is None) or (end and end_at is None):
+            return _error(fmt, 400, _("Dates must be in W3C format (2026-11-22T08:00:00+01:00)."))
+        if start_at is None:
+            start_at = (end_at or timezone.now()) - DEFAULT_SPAN
+        reports = reports.filter(created_at__gte=start_at)
+        if end_at is not None:
+            reports = reports.filter(created_at__lte=end_at)
+    statuses = {value for value in request.GET.get("status", "").split(",") if value}
+    if statuses - {"open", "closed"}:
+        return _error(fmt, 400, _("status must be open or closed."))
+    base = _base_url(request)
+    documents = []
+    for report in reports[:MAX_RESULTS]:
+        document = open311.service_request(report, base_url=base)
+        if document and (not statuses or document["status"] in statuses):
+            documents.append(document)
+    return _respond(fmt, "service_requests", documents)
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    data = request.POST
+    if data.get("api_key", "") not in settings.OPEN311_API_KEYS:
+        return _error(fmt, 403, _("A valid api_key is required to post a service request."))
+    jurisdiction = data.get("jurisdiction_id")
+    if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
+        return _error(fmt, 404, _("Unknown jurisdiction_id %(id)s.") % {"id": jurisdiction})
+    if rate_limited(request, "open311-post"):
+        return _error(fmt, 429, _("Too many requests from this client; try again later."))
+    service_code = data.get("service_code", "")
+    if not service_code:
+        return _error(fmt, 400, _("service_code is required."))
+    try:
+        lat = float(data["lat"]) if data.get("lat") else None
+        lon = float(data["long"]) if data.get("long") else None
+    except ValueError:
+        return _error(fmt, 400, _("lat and long must be decimal degrees."))
+    if lat is None or lon is None:
+        return _error(fmt, 400, _("lat and long are required (addresses are not geocoded)."))
+    if not hypervisor_selectors.territory_contains(lat=lat, lon=lon):
+        return _error(fmt, 400, _("This location is outside the jurisdiction."))
+    description = data.get("description", "").strip()
+    if len(description) < 3:
+        return _error(fmt, 400, _("description is required."))
+    danger = data.get(f"attribute[{open311.DANGER_ATTRIBUTE}]", "")
+    if danger not in ("", "yes", "no"):
+        return _error(fmt, 400, _("attribute[danger] must be yes or no."))
+    email, phone = data.get("email", ""), data.get("phone", "")
+    name = " ".join(
+        part for part in (data.get("first_name", ""), data.get("last_name", "")) if part
+    )
+    try:
+        report = services.report_submit(
+            category_code=service_code,
+            description=description[:2000],
+            lat=lat,
+            lon=lon,
+            source=Source.OPEN311,
+            priority=Priority.HIGH if danger == "yes" else None,
+            contact_name=name[:120],
+            contact_email=email,
+            contact_phone=phone[:20],
+            # The client application collected them to keep its user informed.
+            contact_consent=bool(email or phone),
+            link_duplicates=True,
+        )
+    except CategoryUnavailable:
+        return _error(fmt, 404, _("Unknown service_code %(code)s.") % {"code": service_code})
+    except ValidationError as error:
+        return _error(fmt, 400, "; ".join(error.messages))
+    return _respond(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": report.reference,
+                "token": report.token,
+                "service_notice": "",
+                "account_id": "",
+            }
+        ],
+        status=201,
+    )
+
+
+@public
+@csrf_exempt
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    if request.method == "POST":
+        return _create(request, fmt)
+    if request.method != "GET":
+        return _error(fmt, 405, _("Use GET or POST."))
+    return _list(request, fmt)
+
+
+@public
+def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    report = Report.objects.filter(reference=request_id).first()
+    document = open311.service_request(report, base_url=_base_url(request)) if report else None
+    if document is None:
+        return _error(fmt, 404, _("Unknown service_request_id %(id)s.") % {"id": request_id})
+    return _respond(fmt, "service_requests", [document])
+
+
+@public
+def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    if not _check_format(fmt):
+        return _error("json", 400, _("Format must be json or xml."))
+    report = Report.objects.filter(token=token).first()
+    if report is None:
+        return _error(fmt, 404, _("Unknown token."))
+    return _respond(
+        fmt, "service_requests", [{"service_request_id": report.reference, "token": token}]
+    )

@@ -1,0 +1,156 @@
+"""The citizen's report form: photos kept across errors, duplicates shown before sending."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+from citizens import selectors, services
+from citizens.forms import ReportForm
+from citizens.models import StagedPhoto
+from hypervisor import selectors as hypervisor_selectors
+from hypervisor.access import public
+
+TOKEN_LENGTH = 32
+
+
+def _form_token(request: HttpRequest) -> str:
+    token = request.POST.get("form_token", "")
+    if len(token) == TOKEN_LENGTH and token.isalnum():
+        return token
+    return secrets.token_hex(TOKEN_LENGTH // 2)
+
+
+def _render(
+    request: HttpRequest, form: ReportForm, *, token: str, status: int, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "citizens/report_form.html",
+        {
+            "form": form,
+            "form_token": token,
+            "category_options": form.category_options,
+            "staged_photos": StagedPhoto.objects.filter(form_token=token),
+            "max_photos": settings.CITIZENS_MAX_PHOTOS,
+            "photo_max_bytes": settings.CITIZENS_PHOTO_MAX_BYTES,
+            "communes": hypervisor_selectors.communes_geojson(),
+            "places": selectors.places(),
+            "map_center": settings.MAP_CENTER,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def rate_limited(request: HttpRequest, group: str) -> bool:
+    """Counts this request against the client's allowance; True once it is used up."""
+    return bool(
+        is_ratelimited(
+            request,
+            group=group,
+            key="ip",
+            rate=settings.CITIZENS_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+    )
+
+
+@public
+def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        token = secrets.token_hex(TOKEN_LENGTH // 2)
+        return _render(request, ReportForm(initial={"form_token": token}), token=token, status=200)
+    token = _form_token(request)
+    form = ReportForm(request.POST)
+    if form.is_robot:
+        return _render(
+            request, ReportForm(), token=token, status=400, refused=_("Your report was not sent.")
+        )
+    if rate_limited(request, "citizens-report"):
+        return _render(
+            request,
+            form,
+            token=token,
+            status=429,
+            refused=_(
+                "Too many reports were sent from this connection. Try again in a few minutes."
+            ),
+        )
+    for photo_id in request.POST.getlist("remove_photo"):
+        StagedPhoto.objects.filter(form_token=token, pk=photo_id).delete()
+    valid = form.is_valid()
+    suggestion = None
+    uploads = request.FILES.getlist("photos")
+    if uploads:
+        try:
+            staged = services.photos_stage(
+                form_token=token,
+                uploads=uploads,
+                read_position=bool(form.cleaned_data.get("photo_position")) if valid else False,
+            )
+        except (services.PhotoRefused, ValidationError) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            if valid:
+                form.add_error("photos", message)
+            else:
+                form.errors.setdefault("photos", form.error_class()).append(message)
+            valid = False
+        else:
+            suggestion = next((photo for photo in staged if photo.suggested_lat is not None), None)
+    if valid and suggestion is not None and form.cleaned_data.get("lat") is None:
+        # The location read from the photo is only a suggestion: the citizen checks it first.
+        data = request.POST.copy()
+        data["lat"], data["lon"] = str(suggestion.suggested_lat), str(suggestion.suggested_lon)
+        data["form_token"] = token
+        return _render(
+            request,
+            ReportForm(data),
+            token=token,
+            status=200,
+            notice=_("We placed the pin where your photo was taken. Check it, then send."),
+        )
+    if not valid:
+        return _render(request, form, token=token, status=400)
+    data = form.cleaned_data
+    follow = request.POST.get("follow", "")
+    if follow.isdigit():
+        try:
+            follower = services.incident_follow(
+                incident_id=int(follow),
+                contact_email=data["contact_email"] if data["consent"] else "",
+                contact_phone=data["contact_phone"] if data["consent"] else "",
+            )
+        except ValidationError as error:
+            return _render(request, form, token=token, status=400, refused=error.messages[0])
+        StagedPhoto.objects.filter(form_token=token).delete()
+        messages.success(request, _("Thank you: you now follow this report."))
+        return redirect("report-tracking", token=follower.token)
+    if not request.POST.get("submit_anyway"):
+        duplicates = selectors.duplicate_candidates(
+            category_code=data["category"], lat=data["lat"], lon=data["lon"]
+        )
+        if duplicates:
+            return _render(request, form, token=token, status=200, duplicates=duplicates)
+    report = services.report_submit(
+        category_code=data["category"],
+        description=data["description"],
+        lat=data["lat"],
+        lon=data["lon"],
+        form_token=token,
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        contact_consent=data["consent"],
+        link_duplicates=True,
+    )
+    messages.success(request, _("Thank you, your report is registered."))
+    return redirect("report-tracking", token=report.token)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from citizens import services
+from citizens.models import Report
+from incidents.models import Incident, Status
+from incidents.services.lifecycle import incident_move
+from tests.citizens.factories import form_data, submit_report
+
+
+def _resolve(report: Report, note: str = "") -> None:
+    incident = Incident.objects.get(pk=report.incident_id)
+    incident_move(incident=incident, to=Status.ROUTED)
+    incident_move(incident=incident, to=Status.RESOLVED, note=note)
+
+
+def test_the_tracking_page_shows_progress_but_not_the_description(
+    client, reference_configuration
+) -> None:
+    client.post("/signaler/", form_data(description="Mon voisin M. Martin au 06 12 34 56 78"))
+    report = Report.objects.get()
+    page = client.get(f"/suivi/{report.token}/").content.decode()
+    assert report.reference in page
+    assert "Martin" not in page
+    assert "06 12 34 56 78" not in page
+
+
+def test_the_tracking_page_shows_neither_the_reporters_contact_nor_other_reporters(
+    client, reference_configuration
+) -> None:
+    mine = submit_report(contact_email="moi@example.org", contact_consent=True)
+    submit_report(
+        lat=mine.lat + 0.0001,  # type: ignore[operator]
+        contact_name="Autre Personne",
+        contact_email="autre@example.org",
+        contact_phone="0611111111",
+        contact_consent=True,
+    )
+    page = client.get(f"/suivi/{mine.token}/").content.decode()
+    for private in ("moi@example.org", "autre@example.org", "0611111111", "Autre Personne"):
+        assert private not in page
+
+
+def test_a_report_linked_as_duplicate_follows_its_master(client, reference_configuration) -> None:
+    first = submit_report()
+    second = submit_report(lat=first.lat + 0.0001)  # type: ignore[operator]
+    page = client.get(f"/suivi/{second.token}/").content.decode()
+    assert first.reference in page
+
+
+def test_the_tracking_page_is_kept_out_of_caches_and_referrers(
+    client, reference_configuration
+) -> None:
+    client.post("/signaler/", form_data())
+    response = client.get(f"/suivi/{Report.objects.get().token}/")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_unknown_tracking_token_is_not_found(client, db) -> None:
+    assert client.get("/suivi/not-a-real-token/").status_code == 404
+
+
+def test_tracking_tokens_cannot_be_guessed_from_one_another(reference_configuration) -> None:
+    first, second = submit_report().token, submit_report(lat=47.30).token
+    assert len(first) >= 24
+    assert first[:8] != second[:8]
+
+
+def test_the_reporter_confirms_the_fix_and_the_incident_is_closed(
+    client, reference_configuration
+) -> None:
+    report = submit_report()
+    _resolve(report)
+    assert 'id="fix-answer"' in client.get(f"/suivi/{report.token}/").content.decode()
+    response = client.post(f"/suivi/{report.token}/reponse/", {"answer": "confirm"})
+    assert response.status_code == 302
+    assert Incident.objects.get(pk=report.incident_id).status == Status.CLOSED
+    report.refresh_from_db()
+    assert report.confirmed_fixed_at is not None
+
+
+def test_the_reporter_reopens_and_a_new_incident_names_the_first(
+    client, reference_configuration
+) -> None:
+    report = submit_report()
+    first_reference = report.reference
+    _resolve(report)
+    client.post(
+        f"/suivi/{report.token}/reponse/", {"answer": "reopen", "description": "Toujours éteint"}
+    )
+    report.refresh_from_db()
+    assert report.reference != first_reference
+    reopened = Incident.objects.get(pk=report.incident_id)
+    assert reopened.status in (Status.NEW, Status.ROUTED)
+    assert first_reference in reopened.description
+    assert Incident.objects.get(reference=first_reference).status == Status.CLOSED
+
+
+def test_the_fix_cannot_be_disputed_after_the_set_number_of_days(
+    reference_configuration, settings
+) -> None:
+    settings.CITIZENS_REOPEN_DAYS = 7
+    report = submit_report()
+    _resolve(report)
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=8)),
+        pytest.raises(services.FixAnswerRefused),
+    ):
+        services.report_reopen(token=report.token, description="")
+
+
+def test_an_open_incident_cannot_be_confirmed_fixed(reference_configuration) -> None:
+    report = submit_report()
+    with pytest.raises(services.FixAnswerRefused):
+        services.report_confirm_fix(token=report.token)
