@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LightingAccess(models.Model):
@@ -36,13 +37,13 @@ class Technology(models.TextChoices):
 
 
 class CabinetStatus(models.TextChoices):
-    OK = "ok", _("Normal")
+    OK = "ok", pgettext_lazy("equipment status", "Normal")
     POWER_LOSS = "power_lost", _("Power loss")
     COMM_LOST = "comm_lost", _("Communication lost")
 
 
 class LampStatus(models.TextChoices):
-    OK = "ok", _("Normal")
+    OK = "ok", pgettext_lazy("equipment status", "Normal")
     LAMP_FAILURE = "lamp_failed", _("Lamp failure")
     NO_POWER = "power_lost", _("No power")
     COMM_LOST = "comm_lost", _("Communication lost")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrafficAccess(models.Model):
@@ -43,7 +44,7 @@ def _lon() -> list[Any]:
 
 
 class ControllerState(models.TextChoices):
-    NORMAL = "normal", _("Normal")
+    NORMAL = "normal", pgettext_lazy("equipment status", "Normal")
     FLASHING = "flashing", _("Flashing amber")
     DARK = "dark", _("Dark")
     FAULT = "fault", _("Fault")
@@ -79,7 +80,7 @@ class Crossroad(models.Model):
 
 
 class CameraStatus(models.TextChoices):
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("camera status", "Online")
     OFFLINE = "offline", _("Offline")
     NOT_RECORDING = "not_recording", _("Not recording")
 
