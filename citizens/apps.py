@@ -38,6 +38,12 @@ class CitizensConfig(AppConfig):
         registry.add_section(
             _("Phone portal"), "portal", permission="citizens.use_phone_portal", order=40
         )
+        registry.add_section(
+            _("Moderation of reports"),
+            "report-moderation",
+            permission="citizens.moderate_report",
+            order=41,
+        )
         registry.grant(Role.TELEOPERATOR, ["citizens.use_phone_portal"])
         registry.grant(Role.ADMIN, ["citizens.use_phone_portal", "citizens.moderate_report"])
         registry.grant(Role.OPERATOR, ["citizens.moderate_report"])

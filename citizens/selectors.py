@@ -233,6 +233,18 @@ def open_incidents_near(*, lat: float, lon: float, radius_m: float) -> list[dict
     return nearby[:20]
 
 
+def reports_to_moderate(*, reference: str = "", limit: int = 30) -> QuerySet[Report]:
+    """Recent reports with something to moderate: a visible photo or personal details."""
+    reports = Report.objects.prefetch_related("photos").filter(contact_purged_at__isnull=True)
+    if reference:
+        return reports.filter(reference__iexact=reference)[:limit]
+    with_content = Q(photos__hidden=False) | (
+        Q(contact_hidden=False)
+        & (~Q(contact_email="") | ~Q(contact_phone="") | ~Q(contact_name=""))
+    )
+    return reports.filter(with_content).distinct()[:limit]
+
+
 def quick_answers(*, query: str = "") -> QuerySet[QuickAnswer]:
     answers = QuickAnswer.objects.all()
     if query.strip():

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from citizens.views import open311, portal, report, tracking
+from citizens.views import moderation, open311, portal, report, tracking
 
 FORMAT = r"\.(?P<fmt>json|xml)$"
 
@@ -9,6 +9,17 @@ urlpatterns = [
     path("suivi/<str:token>/", tracking.report_tracking, name="report-tracking"),
     path("suivi/<str:token>/reponse/", tracking.report_fix_answer, name="report-fix-answer"),
     path("portail/", portal.portal, name="portal"),
+    path("moderation/signalements/", moderation.moderation, name="report-moderation"),
+    path(
+        "moderation/photos/<int:photo_id>/masquer/",
+        moderation.photo_hide,
+        name="report-photo-hide",
+    ),
+    path(
+        "moderation/signalements/<int:report_id>/masquer-coordonnees/",
+        moderation.contact_hide,
+        name="report-contact-hide",
+    ),
     path("open311/v2/", open311.root, name="open311"),
     re_path(r"^open311/v2/discovery" + FORMAT, open311.discovery, name="open311-discovery"),
     re_path(r"^open311/v2/services" + FORMAT, open311.services_list, name="open311-services"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -80,3 +81,42 @@ def test_photos_of_abandoned_forms_are_swept(reference_configuration) -> None:
     services.photos_stage(form_token="z" * 32, uploads=[upload()])
     with time_machine.travel(timezone.now() + timedelta(hours=7)):
         assert services.staged_photos_sweep() == 1
+
+
+def test_an_operator_hides_a_photo_from_the_moderation_screen(
+    client, reference_configuration, operator
+) -> None:
+    services.photos_stage(form_token="n" * 32, uploads=[upload()])
+    submit_report(form_token="n" * 32)
+    photo = ReportPhoto.objects.get()
+    client.force_login(operator)
+    assert photo.image.url in client.get("/moderation/signalements/").content.decode()
+    response = client.post(f"/moderation/photos/{photo.pk}/masquer/")
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.hidden
+    assert AuditEntry.objects.filter(action="citizens.photo_hidden", actor=operator).exists()
+
+
+def test_an_operator_hides_personal_details_from_the_moderation_screen(
+    client, reference_configuration, operator
+) -> None:
+    report = submit_report(contact_phone="0612345678", contact_consent=True)
+    client.force_login(operator)
+    client.post(f"/moderation/signalements/{report.pk}/masquer-coordonnees/")
+    report.refresh_from_db()
+    assert report.contact_hidden
+    assert "0612345678" not in client.get("/moderation/signalements/").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["teleoperator", "field_agent", "elected_official"])
+def test_other_roles_cannot_moderate(
+    client, request, reference_configuration, persona: str
+) -> None:
+    report = submit_report(contact_phone="0612345678", contact_consent=True)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get("/moderation/signalements/").status_code == 403
+    response = client.post(f"/moderation/signalements/{report.pk}/masquer-coordonnees/")
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert not report.contact_hidden
