@@ -10,10 +10,12 @@ cached full layer is one dictionary or cache read.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -74,11 +76,32 @@ def _modified_at(slug: str, current: str) -> datetime:
     return found if isinstance(found, datetime) else datetime.now(tz=UTC).replace(microsecond=0)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of fresh tuples would trigger full collections for nothing.
+
+    The rows hold no reference cycles, so the cyclic collector is paused while a table is
+    built or rendered and resumed right after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def snapshot(dataset: Dataset) -> Snapshot:
     current = version()
     held = _snapshots.get(dataset.slug)
     if held is not None and held.version == current:
         return held
+    with _collector_paused():
+        return _build(dataset, current)
+
+
+def _build(dataset: Dataset, current: str) -> Snapshot:
     table = dataset.load()
     if table.shapes is None:
         rows = sorted(table.rows, key=itemgetter(0))
@@ -90,9 +113,9 @@ def snapshot(dataset: Dataset) -> Snapshot:
     by_lon: list[int] = []
     lons: list[float] = []
     if dataset.spatial:
-        lon = dataset.index_of("lon")
-        by_lon = sorted(range(len(rows)), key=lambda i: rows[i][lon])
-        lons = [rows[i][lon] for i in by_lon]
+        every_lon = list(map(itemgetter(dataset.index_of("lon")), rows))
+        by_lon = sorted(range(len(rows)), key=every_lon.__getitem__)
+        lons = list(map(every_lon.__getitem__, by_lon))
     fresh = Snapshot(
         dataset=dataset,
         table=Table(rows=rows, shapes=shapes),
@@ -115,7 +138,8 @@ def body(key: str, snap: Snapshot, render: Callable[[], bytes]) -> Body:
         return held
     found = cache.get(full_key)
     if not isinstance(found, Body):
-        content = render()
+        with _collector_paused():
+            content = render()
         found = Body(
             content=content,
             etag=hashlib.blake2b(content, digest_size=16).hexdigest(),

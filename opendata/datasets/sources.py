@@ -7,6 +7,7 @@ formats can stream 35,000 rows without a serializer per object.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -27,23 +28,28 @@ WHOLE_WORLD = (-180.0, -90.0, 180.0, 90.0)
 POINT_ZOOM = 22
 
 
-def _layer_rows(name: str) -> list[list[Any]]:
+def _layer_rows(name: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    """The layer's point rows, with its fields picked by name in the order asked for."""
     layer = registry.layer(name)
     tile = layer.tile(bbox=WHOLE_WORLD, zoom=POINT_ZOOM)  # type: ignore[attr-defined]
-    return list(tile["rows"])
+    fields = tile["fields"]
+    if fields[: len(columns)] == columns:
+        return (
+            list(map(tuple, tile["rows"]))
+            if len(fields) == len(columns)
+            else [tuple(row[: len(columns)]) for row in tile["rows"]]
+        )
+    pick = itemgetter(*(fields.index(column) for column in columns))
+    return list(map(pick, tile["rows"]))
 
 
 def light_points() -> Table:
-    """Inventory and status, from the lighting layer's tuple read (id, lat, lon, status, level)."""
-    rows = [
-        (ref, lon, lat, status, level) for ref, lat, lon, status, level in _layer_rows("lighting")
-    ]
-    return Table(rows=rows)
+    """Inventory and status, read from the lighting layer as tuples, not objects."""
+    return Table(rows=_layer_rows("lighting", ["id", "lat", "lon", "status", "level"]))
 
 
 def crossroads() -> Table:
-    rows = [(ref, lon, lat, state) for ref, lat, lon, state, *_rest in _layer_rows("signals")]
-    return Table(rows=rows)
+    return Table(rows=_layer_rows("signals", ["id", "lat", "lon", "status"]))
 
 
 def cameras() -> Table:
