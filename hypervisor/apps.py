@@ -16,10 +16,10 @@ def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> 
 
 
 def _apply_alarm_rules(record: object) -> None:
-    from hypervisor.tasks import apply_alarm_rules
+    from hypervisor.services.alarms import relay_alarm_rules
 
     if getattr(record, "asset_type", "") != "alarm":  # alarms' own events raise nothing
-        apply_alarm_rules.delay(record.pk)  # type: ignore[attr-defined]
+        relay_alarm_rules(event_id=record.pk)  # type: ignore[attr-defined]
 
 
 class HypervisorConfig(AppConfig):
@@ -73,6 +73,11 @@ class HypervisorConfig(AppConfig):
         audit_signals.connect()
         registry.add_periodic_task(
             "escalate-alarms", "hypervisor.tasks.escalate_alarms", every_seconds=60
+        )
+        registry.add_periodic_task(
+            "apply-pending-alarm-rules",
+            "hypervisor.tasks.apply_pending_alarm_rules",
+            every_seconds=30,
         )
         registry.add_periodic_task(
             "requeue-stale-notifications",

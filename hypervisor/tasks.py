@@ -28,5 +28,10 @@ def apply_alarm_rules(event_id: int) -> None:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def apply_pending_alarm_rules() -> int:
+    return alarms.alarm_rules_relay_pending()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def escalate_alarms() -> int:
     return alarms.alarms_escalate_due()

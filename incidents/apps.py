@@ -16,6 +16,25 @@ def _dispatch_when_routed_by_hand(event: object) -> None:
         relay("dispatch_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
+def _dispatch_signalling_crew(*, alarm: object, by: object) -> str:
+    """Procedure action: an equipment incident at the faulty crossroads, routed and dispatched."""
+    from django.utils.translation import gettext as _
+
+    from incidents import services
+
+    incident = services.incident_open(
+        category_code="signalisation-feu",
+        description=_("Traffic-signal fault at %(asset)s (alarm %(alarm)s).")
+        % {"asset": alarm.asset_ref, "alarm": alarm.pk},  # type: ignore[attr-defined]
+        lat=alarm.lat,  # type: ignore[attr-defined]
+        lon=alarm.lon,  # type: ignore[attr-defined]
+        source=services.Source.EQUIPMENT,
+    )
+    return _("Incident %(reference)s opened: the signalling crew is dispatched.") % {
+        "reference": incident.reference
+    }
+
+
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = _("Incidents")
@@ -64,3 +83,4 @@ class IncidentsConfig(AppConfig):
         )
         registry.add_demo_seeder("crews and patrols", demo.seed_crews, order=15)
         registry.add_simulator("crews", simulation.tick)
+        registry.add_procedure_action("dispatch_signalling_crew", _dispatch_signalling_crew)

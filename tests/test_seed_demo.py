@@ -11,6 +11,15 @@ from hypervisor.models import RoutingRule, Service
 from incidents.models import Category, Incident
 
 
+@pytest.fixture(autouse=True)
+def _smaller_inventory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's proportions with a tenth of its light points: these tests are about seeding."""
+    import lighting.demo
+
+    monkeypatch.setattr(lighting.demo, "LIGHT_POINTS", 3_500)
+    monkeypatch.setattr(lighting.demo, "CABINETS", 120)
+
+
 def test_seeding_without_territory_says_to_load_it_first(db) -> None:
     with pytest.raises(CommandError, match="load_territory"):
         call_command("seed_demo", stdout=StringIO())

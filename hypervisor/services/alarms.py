@@ -10,6 +10,7 @@ consequences: shown under it, never notified or escalated on its own, cleared wi
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,10 @@ from hypervisor.models import Alarm, AlarmRule, AlarmState, EscalationPolicy, Ev
 from hypervisor.roles import Role
 from hypervisor.services.audit import audit_record
 from hypervisor.services.notifications import duty_officers, notify, users_with_role
+
+logger = logging.getLogger(__name__)
+# An event whose rules have not been applied after this long is handed to the broker again.
+PENDING_RULES_AFTER = timedelta(seconds=30)
 
 SEVERITY_RANK = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 
@@ -109,6 +114,36 @@ def _publish(alarm: Alarm, event_class: type[events.DomainEvent], **fields: Any)
 def _open_alarms_of(asset_ref: str) -> Q:
     asset_type, _sep, asset_id = asset_ref.partition(":")
     return Q(asset_type=asset_type, asset_id=asset_id) & ~Q(state=AlarmState.CLEARED)
+
+
+def relay_alarm_rules(*, event_id: int) -> bool:
+    """Hand an event to the rules task; with the broker down, the sweep does it later.
+
+    No retry loop here: the request that committed the event must not hang on a dead broker,
+    and the event itself (`rules_applied_at` still empty) is the record of the work to do.
+    """
+    from hypervisor.tasks import apply_alarm_rules
+
+    try:
+        apply_alarm_rules.apply_async((event_id,), retry=False)
+    except Exception:
+        logger.warning("Broker unreachable: alarm rules of event #%s kept for the sweep", event_id)
+        return False
+    return True
+
+
+def alarm_rules_relay_pending(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Hand over again the events the broker never got (it was down when they committed)."""
+    now = now or timezone.now()
+    waiting = (
+        Event.objects.filter(
+            rules_applied_at__isnull=True, recorded_at__lt=now - PENDING_RULES_AFTER
+        )
+        .exclude(asset_type="alarm")
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(relay_alarm_rules(event_id=event_id) for event_id in waiting)
 
 
 @transaction.atomic

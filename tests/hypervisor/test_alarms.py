@@ -234,3 +234,24 @@ def test_a_fault_at_a_place_under_works_is_suppressed_and_never_escalates(
     under_works, normal = Alarm.objects.get(asset_id="CR-44"), Alarm.objects.get(asset_id="CR-17")
     assert under_works.suppressed_reason
     assert (under_works.escalation_stage, normal.escalation_stage) == (0, 1)
+
+
+def test_an_event_committed_while_the_broker_is_down_gets_its_alarm_from_the_sweep(
+    alarm_rules, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from hypervisor import events
+    from hypervisor.services.alarms import alarm_rules_relay_pending
+    from hypervisor.tasks import apply_alarm_rules
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError("broker unreachable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(apply_alarm_rules, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            events.publish(CabinetPowerLost(asset_id="C-12"))  # the request does not fail
+    assert not Alarm.objects.exists()
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert alarm_rules_relay_pending() == 1
+    assert Alarm.objects.get().kind == "cabinet-power"
+    assert alarm_rules_relay_pending() == 0

@@ -78,11 +78,13 @@ def take(client, alarm: Alarm, step: str = "", answer: str = ""):  # type: ignor
 
 
 def test_the_traffic_signal_procedure_dispatches_the_crew_when_no_accident(
-    client, operator, signal_alarm
+    client, operator, signal_alarm, monkeypatch
 ) -> None:
     dispatched: list[int] = []
-    registry.add_procedure_action(
-        "dispatch_signalling_crew", lambda *, alarm, by: dispatched.append(alarm.pk) or "crew sent"
+    monkeypatch.setitem(
+        registry._procedure_actions,
+        "dispatch_signalling_crew",
+        lambda *, alarm, by: dispatched.append(alarm.pk) or "crew sent",
     )
     client.force_login(operator)
     view = take(client, signal_alarm).json()
@@ -193,3 +195,19 @@ def test_an_unknown_layer_is_a_404(client, operator) -> None:
 def test_a_field_agent_cannot_read_equipment_layers(client, field_agent, fake_lights) -> None:
     client.force_login(field_agent)
     assert client.get("/controle/couches/test-lights/?bbox=4.9,47.2,5.2,47.4").status_code == 403
+
+
+def test_the_procedure_dispatches_the_signalling_crew_through_an_incident(
+    client, operator, signal_alarm, reference_configuration
+) -> None:
+    from incidents.selectors import incident_map_features
+
+    client.force_login(operator)
+    take(client, signal_alarm)
+    take(client, signal_alarm, "under-works", "no")
+    take(client, signal_alarm, "accident", "no")
+    view = take(client, signal_alarm, "dispatch-crew", "done").json()
+    assert view["finished"] is True
+    outcome = next(step["outcome"] for step in view["done"] if step["step"] == "dispatch-crew")
+    [incident] = [f for f in incident_map_features() if f["reference"] in outcome]
+    assert incident["category"] == "Feu tricolore en panne"
