@@ -119,13 +119,13 @@ def _open_alarms_of(asset_ref: str) -> Q:
 def relay_alarm_rules(*, event_id: int) -> bool:
     """Hand an event to the rules task; with the broker down, the sweep does it later.
 
-    No retry loop here: the request that committed the event must not hang on a dead broker,
-    and the event itself (`rules_applied_at` still empty) is the record of the work to do.
+    Celery's short default publish retry (about a second in all) bounds the wait; the event
+    itself (`rules_applied_at` still empty) is the record of the work to do.
     """
     from hypervisor.tasks import apply_alarm_rules
 
     try:
-        apply_alarm_rules.apply_async((event_id,), retry=False)
+        apply_alarm_rules.apply_async((event_id,))
     except Exception:
         logger.warning("Broker unreachable: alarm rules of event #%s kept for the sweep", event_id)
         return False
