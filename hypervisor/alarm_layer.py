@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hypervisor.models import Alarm, AlarmState
 
-SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2, "info": 3}
-
 
 def _open_roots() -> QuerySet[Alarm]:
     return (

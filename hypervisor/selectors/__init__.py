@@ -10,7 +10,6 @@ from hypervisor.selectors.control import (
     elected_board,
     elected_official_commune,
     kpi_board,
-    open_alarm_counts,
     procedure_view,
 )
 from hypervisor.selectors.live import (
@@ -54,7 +53,6 @@ __all__ = [
     "live_deltas_for",
     "live_sequence",
     "live_snapshot",
-    "open_alarm_counts",
     "procedure_view",
     "routing_decide",
     "territory_contains",

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import mapping
@@ -24,7 +24,6 @@ from hypervisor.models import (
     StaffProfile,
 )
 from hypervisor.registry import registry
-from hypervisor.roles import Role
 
 
 def procedure_view(*, alarm_id: int) -> dict[str, Any] | None:
@@ -233,10 +232,7 @@ def kpi_board(*, start: date, end: date, commune_insee: str | None) -> list[dict
 
 def elected_official_commune(*, user: User | AnonymousUser) -> Any:
     """The commune an elected official watches, or None (not an elected official)."""
-    if (
-        not user.is_authenticated
-        or not user.groups.filter(name=Role.ELECTED_OFFICIAL.value).exists()
-    ):
+    if not user.is_authenticated or not user.has_perm("hypervisor.view_elected_board"):
         return None
     profile = StaffProfile.objects.filter(user=user).select_related("commune").first()
     return profile.commune if profile else None
@@ -255,17 +251,3 @@ def elected_board(*, user: User) -> dict[str, Any]:
         )
         alarms = [alarm for alarm in open_alarms if area.covers(Point(alarm.lon, alarm.lat))]
     return {"commune": commune, "messages": messages, "alarms": alarms}
-
-
-def open_alarm_counts() -> dict[str, int]:
-    rows = (
-        Alarm.objects.filter(parent__isnull=True)
-        .exclude(state=AlarmState.CLEARED)
-        .values("state")
-        .annotate(n=Count("id"))
-    )
-    return {row["state"]: row["n"] for row in rows} | {
-        "unacknowledged_critical": Alarm.objects.filter(
-            Q(state=AlarmState.ACTIVE) & Q(severity="critical") & Q(parent__isnull=True)
-        ).count()
-    }

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Max
 
-from hypervisor.models import Event, StaffProfile
+from hypervisor.models import Event
 from hypervisor.registry import registry
 
 # A reconnecting screen that missed more than this gets a fresh snapshot instead.
@@ -28,10 +28,10 @@ def watched_commune(*, user: User | AnonymousUser) -> str | None:
     """INSEE code an elected official's screen is limited to; None for control-room staff."""
     if not user.is_authenticated or user.has_perm("hypervisor.view_control_room"):
         return None
-    if not user.has_perm("hypervisor.view_elected_board"):
-        return None
-    profile = StaffProfile.objects.filter(user=user).select_related("commune").first()
-    return profile.commune.insee if profile and profile.commune else None
+    from hypervisor.selectors.control import elected_official_commune
+
+    commune = elected_official_commune(user=user)
+    return commune.insee if commune else None
 
 
 def visible_in_commune(message: dict[str, Any], insee: str) -> bool:

@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 # An event whose rules have not been applied after this long is handed to the broker again.
 PENDING_RULES_AFTER = timedelta(seconds=30)
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
-
 
 class AlarmConflict(Exception):
     """The alarm is no longer in a state that allows this action."""
