@@ -84,5 +84,11 @@ class HypervisorConfig(AppConfig):
             "hypervisor.tasks.requeue_stale_notifications",
             every_seconds=120,
         )
+        registry.add_periodic_task(
+            "event-retention", "hypervisor.tasks.purge_events", every_seconds=3600
+        )
+        registry.add_periodic_task(
+            "telemetry-retention", "hypervisor.tasks.purge_telemetry", every_seconds=3600
+        )
         # Groups are synced once every app has created its permissions.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hypervisor.sync_roles")

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from hypervisor.services import alarms, notifications
+from hypervisor.services import alarms, notifications, retention
+from hypervisor.telemetry.services import telemetry_purge
 
 
 @shared_task(
@@ -35,3 +36,15 @@ def apply_pending_alarm_rules() -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def escalate_alarms() -> int:
     return alarms.alarms_escalate_due()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def purge_events() -> int:
+    """Drop events past the retention period; safe to run twice."""
+    return retention.events_purge()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def purge_telemetry() -> int:
+    """Drop telemetry readings and replay receipts past the retention period."""
+    return telemetry_purge()

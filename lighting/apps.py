@@ -47,9 +47,6 @@ class LightingConfig(AppConfig):
         registry.add_periodic_task(
             "lighting-energy-estimate", "lighting.tasks.estimate_energy", every_seconds=3600
         )
-        registry.add_periodic_task(
-            "telemetry-retention", "lighting.tasks.purge_telemetry", every_seconds=3600
-        )
         post_migrate.connect(
             _ensure_alarm_rules, sender=self, dispatch_uid="lighting.ensure_alarm_rules"
         )

@@ -1,7 +1,6 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from hypervisor.telemetry.services import telemetry_purge
 from lighting import services
 
 
@@ -23,9 +22,3 @@ def estimate_energy() -> int:
     from django.utils import timezone
 
     return services.energy_estimate_month(month=timezone.localdate())
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def purge_telemetry() -> int:
-    """Drop readings past the retention period."""
-    return telemetry_purge()

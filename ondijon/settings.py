@@ -292,6 +292,8 @@ INCIDENTS_EMERGENCY_RELAY_AFTER_SECONDS = config.integer(
 # Equipment and telemetry
 # Readings (and their replay receipts) older than this are purged.
 TELEMETRY_RETENTION_DAYS = config.integer("ONDIJON_TELEMETRY_RETENTION_DAYS", 90, minimum=1)
+# Events (the live feed's history) older than this are purged once their alarm rules ran.
+EVENT_RETENTION_DAYS = config.integer("ONDIJON_EVENT_RETENTION_DAYS", 90, minimum=1)
 TELEMETRY_MAX_BATCH = config.integer("ONDIJON_TELEMETRY_MAX_BATCH", 10_000, minimum=1)
 # Equipment silent for longer than this loses communication (an alarm).
 COMMUNICATION_TIMEOUT_MINUTES = config.integer(

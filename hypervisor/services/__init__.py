@@ -31,6 +31,7 @@ from hypervisor.services.procedures import (
     procedure_answer,
     procedure_start,
 )
+from hypervisor.services.retention import events_purge
 from hypervisor.services.territory import (
     TerritoryLoadResult,
     routing_rule_set,
@@ -57,6 +58,7 @@ __all__ = [
     "crisis_log",
     "duty_officers",
     "elected_officials_of",
+    "events_purge",
     "notification_deliver",
     "notify",
     "notify_elected_officials_of_alarm",

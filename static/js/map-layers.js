@@ -7,6 +7,7 @@ const STATUS_COLOURS = {
   flashing: "#e3b341", flashing_amber: "#e3b341", works: "#58a6ff", under_works: "#58a6ff",
   degraded: "#e3b341", warning: "#e3b341", comm_lost: "#f0883e", communication_lost: "#f0883e",
   fault: "#ff5a4f", failed: "#ff5a4f", lamp_failed: "#ff5a4f", power_lost: "#ff5a4f", offline: "#f0883e",
+  day_burning: "#e3b341", not_recording: "#f0883e",
   minor: "#e3b341", major: "#f0883e", critical: "#ff5a4f", info: "#58a6ff",
 };
 const FALLBACK = ["#a371f7", "#79c0ff", "#d2a8ff", "#ffa657"];
