@@ -9,12 +9,16 @@ logger = logging.getLogger(__name__)
 
 
 def _notify_reporters(event: object) -> None:
-    """After commit: hand the status change to a task that writes to the reporters."""
+    """After commit: hand the status change to a task that writes to the reporters.
+
+    A reopening lands in an ordinary open status; reporters are told it was reopened.
+    """
     from citizens.tasks import notify_status_change
 
+    reopened = event.kind == "incident.reopened"  # type: ignore[attr-defined]
     arguments = (
         int(event.asset_id),  # type: ignore[attr-defined]
-        event.to_status,  # type: ignore[attr-defined]
+        "reopened" if reopened else event.to_status,  # type: ignore[attr-defined]
         event.note,  # type: ignore[attr-defined]
         event.occurred_at.isoformat(),  # type: ignore[attr-defined]
     )
@@ -49,6 +53,7 @@ class CitizensConfig(AppConfig):
         registry.grant(Role.OPERATOR, ["citizens.moderate_report"])
         registry.grant(Role.SUPERVISOR, ["citizens.moderate_report"])
         registry.subscribe("incident.status_changed", _notify_reporters)
+        registry.subscribe("incident.reopened", _notify_reporters)
         registry.add_periodic_task(
             "citizens-purge-contacts", "citizens.tasks.purge_expired_contacts", every_seconds=86_400
         )

@@ -28,7 +28,7 @@ class Report(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.WEB
     )
-    # Copied from the incident so duplicate searches stay inside this app's own tables.
+    # Copied from the incident: Open311 lists and describes requests from this table alone.
     category_code = models.CharField(_("category"), max_length=50, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -58,9 +58,8 @@ class Report(models.Model):
         verbose_name = _("citizen report")
         verbose_name_plural = _("citizen reports")
         indexes = [
-            # Serves the duplicate search: same category, recent, inside a bounding box.
+            # Serves Open311's request list filtered by service code and dates.
             models.Index(fields=["category_code", "created_at"], name="report_category_created"),
-            models.Index(fields=["lat", "lon"], name="report_lat_lon"),
         ]
         permissions = [
             ("use_phone_portal", "Can use the phone portal"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,11 +19,20 @@ from citizens.models import (
     Report,
     ReportPhoto,
 )
-from hypervisor import geo
 from hypervisor import selectors as hypervisor_selectors
 from incidents import selectors as incident_selectors
 
 OPEN_STATUSES = {"new", "routed", "assigned", "in_progress"}
+# What the duplicate prompt shows of an incident: its public face, nothing about reporters.
+PROMPT_FIELDS = (
+    "incident_id",
+    "reference",
+    "category",
+    "icon",
+    "status",
+    "status_label",
+    "created_at",
+)
 
 
 def report_by_token(*, token: str) -> Report | None:
@@ -70,66 +78,31 @@ def duplicate_radius_m(*, category_code: str) -> int:
     return row.radius_m if row else settings.CITIZENS_DUPLICATE_RADIUS_M
 
 
-def _reports_near(
-    *, category_code: str, lat: float, lon: float, radius_m: float, since: datetime | None
-) -> list[tuple[float, Report]]:
-    """Reports of the category within the radius, nearest first (bounding box in SQL)."""
-    dlat = geo.metres_to_degrees_lat(radius_m)
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    rows: QuerySet[Report] = Report.objects.filter(
-        category_code=category_code,
-        lat__range=(lat - dlat, lat + dlat),
-        lon__range=(lon - dlon, lon + dlon),
-    )
-    if since is not None:
-        rows = rows.filter(created_at__gte=since)
-    ranked = []
-    for report in rows.order_by("created_at")[:200]:
-        distance = geo.haversine_m(lat, lon, report.lat or 0.0, report.lon or 0.0)
-        if distance <= radius_m:
-            ranked.append((distance, report))
-    ranked.sort(key=lambda pair: pair[0])
-    return ranked
-
-
 def duplicate_candidates(
     *, category_code: str, lat: float | None, lon: float | None
 ) -> list[dict[str, Any]]:
-    """Open incidents of the same category already reported nearby, for the citizen to see.
+    """Open incidents of the same category nearby, whatever their source, for the citizen.
 
-    Only the public view is shown (reference, status, distance, a photo if one is visible):
-    nothing about who reported them.
+    An incident an equipment alarm or an operator opened is offered as well as one citizens
+    reported. Only the public view is shown (reference, status, distance, a photo if one is
+    visible): nothing about who reported them.
     """
     if lat is None or lon is None or not category_code:
         return []
-    radius = duplicate_radius_m(category_code=category_code)
-    seen: set[int] = set()
-    candidates = []
-    for distance, report in _reports_near(
-        category_code=category_code, lat=lat, lon=lon, radius_m=radius, since=None
-    ):
-        incident_id = report.master_incident_id or report.incident_id
-        if incident_id in seen:
-            continue
-        seen.add(incident_id)
-        view = incident_selectors.incident_public_view(incident_id=incident_id)
-        if view is None or view["status"] not in OPEN_STATUSES:
-            continue
-        photo = first_visible_photo_url(incident_id=incident_id)
-        candidates.append(
-            {
-                "incident_id": incident_id,
-                "reference": view["reference"],
-                "category": view["category"],
-                "icon": view["icon"],
-                "status": view["status"],
-                "status_label": view["status_label"],
-                "distance_m": round(distance),
-                "created_at": view["created_at"],
-                "photo_url": photo,
-            }
-        )
-    return candidates[:5]
+    nearby = incident_selectors.incident_list_open_near(
+        category_code=category_code,
+        lat=lat,
+        lon=lon,
+        radius_m=duplicate_radius_m(category_code=category_code),
+    )
+    return [
+        {
+            **{key: row[key] for key in PROMPT_FIELDS},
+            "distance_m": round(row["distance_m"]),
+            "photo_url": first_visible_photo_url(incident_id=row["incident_id"]),
+        }
+        for row in nearby[:5]
+    ]
 
 
 def first_visible_photo_url(*, incident_id: int) -> str | None:
@@ -142,23 +115,21 @@ def first_visible_photo_url(*, incident_id: int) -> str | None:
     return photo.image.url if photo else None
 
 
-def duplicate_master_for(
-    *, category_code: str, lat: float | None, lon: float | None, exclude_incident_id: int
-) -> int | None:
-    """The incident a new report duplicates: same category, within the radius and window."""
+def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | None) -> int | None:
+    """The open incident a new report duplicates: same category, within radius and window.
+
+    Any source counts; the nearest wins.
+    """
     if lat is None or lon is None:
         return None
-    since = timezone.now() - timedelta(hours=settings.CITIZENS_DUPLICATE_WINDOW_HOURS)
-    radius = duplicate_radius_m(category_code=category_code)
-    for _distance, report in _reports_near(
-        category_code=category_code, lat=lat, lon=lon, radius_m=radius, since=since
-    ):
-        incident_id = report.master_incident_id or report.incident_id
-        if incident_id == exclude_incident_id:
-            continue
-        if incident_selectors.incident_status_of(incident_id=incident_id) in OPEN_STATUSES:
-            return incident_id
-    return None
+    nearby = incident_selectors.incident_list_open_near(
+        category_code=category_code,
+        lat=lat,
+        lon=lon,
+        radius_m=duplicate_radius_m(category_code=category_code),
+        since=timezone.now() - timedelta(hours=settings.CITIZENS_DUPLICATE_WINDOW_HOURS),
+    )
+    return nearby[0]["incident_id"] if nearby else None
 
 
 def contacts_to_notify(*, incident_id: int) -> list[tuple[str, str, str]]:
@@ -220,17 +191,6 @@ def report_lookup(*, reference_or_token: str) -> dict[str, Any] | None:
     return incident_selectors.incident_public_view(
         incident_id=report.master_incident_id or report.incident_id
     )
-
-
-def open_incidents_near(*, lat: float, lon: float, radius_m: float) -> list[dict[str, Any]]:
-    """Every open incident near a point, whatever its source, nearest first (phone portal)."""
-    nearby = []
-    for feature in incident_selectors.incident_map_features():
-        distance = geo.haversine_m(lat, lon, feature["lat"], feature["lon"])
-        if distance <= radius_m:
-            nearby.append({**feature, "distance_m": round(distance)})
-    nearby.sort(key=lambda feature: feature["distance_m"])
-    return nearby[:20]
 
 
 def reports_to_moderate(*, reference: str = "", limit: int = 30) -> QuerySet[Report]:

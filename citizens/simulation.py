@@ -49,6 +49,7 @@ def submit_typical_report(rng: random.Random) -> None:
         description=rng.choice(TYPICAL_REPORTS[code][1]),
         lat=round(lat, 6),
         lon=round(lon, 6),
+        link_duplicates=False,  # simulated reports are independent problems, each its own
     )
 
 

@@ -16,6 +16,13 @@ def _dispatch_when_routed_by_hand(event: object) -> None:
         relay("dispatch_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
+def _dispatch_when_reopened(event: object) -> None:
+    from incidents.services import relay
+
+    # Routing does nothing for an incident still routed, then dispatches it again.
+    relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
+
+
 def _dispatch_signalling_crew(*, alarm: object, by: object) -> str:
     """Procedure action: an equipment incident at the faulty crossroads, routed and dispatched."""
     from django.utils.translation import gettext as _
@@ -68,6 +75,7 @@ class IncidentsConfig(AppConfig):
             registry.add_kpi(kpi)
         registry.subscribe("incident.opened", _route_when_opened)
         registry.subscribe("incident.status_changed", _dispatch_when_routed_by_hand)
+        registry.subscribe("incident.reopened", _dispatch_when_reopened)
         registry.subscribe("task.changed", live.push_task_changed)
         for kind in ("incident.sla_changed", "incident.status_changed"):
             registry.subscribe(kind, live.push_incident_changed)

@@ -34,6 +34,17 @@ class IncidentStatusChanged(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class IncidentReopened(IncidentStatusChanged):
+    """A resolved incident whose fix did not hold is back to work (same reference).
+
+    It carries the status-change fields, so a subscriber of status changes reads it alike.
+    """
+
+    kind = "incident.reopened"
+    reopen_count: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
 class IncidentSlaChanged(DomainEvent):
     kind = "incident.sla_changed"
     asset_type = "incident"

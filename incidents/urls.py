@@ -13,7 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("api/v1/tasks/<int:task_id>/assign/", dispatch.assign, name="task-assign"),
     re_path(
-        r"^api/v1/incidents/(?P<incident_id>\d+)/(?P<action>reject|cancel|close|duplicate)/$",
+        r"^api/v1/incidents/(?P<incident_id>\d+)/(?P<action>reject|cancel|close|reopen|duplicate)/$",
         dispatch.incident_action,
         name="incident-action",
     ),

@@ -336,6 +336,12 @@ CITIZENS_MAX_PHOTOS = 3
 # Per-client limit on submissions (web form, Open311 POST), django-ratelimit syntax; short
 # windows stop floods without blocking many phones behind one carrier address for long.
 CITIZENS_RATE_LIMIT = config.string("ONDIJON_CITIZEN_RATE_LIMIT", default="30/10m")
+# Address search on the report form, per client: enough for typing, not for harvesting.
+CITIZENS_PLACE_SEARCH_RATE = "120/m"
+# Behind a reverse proxy, the header it writes the client's address in (X-Forwarded-For,
+# X-Real-IP); empty: the socket's address, and forwarding headers are ignored.
+CLIENT_IP_HEADER = config.string("ONDIJON_CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "hypervisor.client_address.client_ip"
 # Default duplicate radius (metres) for categories without their own in the admin.
 CITIZENS_DUPLICATE_RADIUS_M = config.integer("ONDIJON_DUPLICATE_RADIUS_M", 50, minimum=1)
 # A report this recent, of the same category and within the radius, is linked as a duplicate.

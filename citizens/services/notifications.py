@@ -25,7 +25,15 @@ from incidents import selectors as incident_selectors
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-NOTIFIED_STATUSES = {"assigned", "in_progress", "resolved", "closed", "rejected", "cancelled"}
+NOTIFIED_STATUSES = {
+    "assigned",
+    "in_progress",
+    "resolved",
+    "closed",
+    "rejected",
+    "cancelled",
+    "reopened",
+}
 
 
 class RetryLater(Exception):
@@ -54,6 +62,9 @@ def _texts(view: dict[str, Any], note: str, token: str) -> tuple[str, str]:
     ]
     if note and view["status"] in {"resolved", "closed", "rejected", "cancelled"}:
         lines.append(_("Note from the service: %(note)s") % {"note": note})
+    if view["status"] == "reopened":
+        # The reporter's own words stay with the staff: others only learn that it is back.
+        lines.append(_("The problem was reported again after the fix: the service is back on it."))
     if view["status"] == "resolved":
         lines.append(
             _("Is it fixed? Confirm it or tell us it is not within %(days)d days:")
@@ -76,6 +87,8 @@ def citizens_notify_status_change(
         if view is None:
             return []
         view["status"] = to_status
+        if to_status == "reopened":
+            view["status_label"] = _("Reopened")
         for channel, kind_id, address in selectors.contacts_to_notify(incident_id=incident_id):
             subject, body = _texts(view, note, selectors.token_of(kind_id=kind_id))
             key = f"{incident_id}:{to_status}:{event_id}:{kind_id}:{channel}"[:160]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,9 +18,6 @@ from citizens.photos import photo_clean
 from incidents import selectors as incident_selectors
 from incidents import services as incident_services
 from incidents.services import Priority, Source
-
-# Incidents moved by a citizen have no staff author; the lifecycle records "nobody".
-NO_STAFF = cast(User, None)
 
 
 class FixAnswerRefused(ValueError):
@@ -76,17 +71,24 @@ def report_submit(
     contact_email: str = "",
     contact_phone: str = "",
     contact_consent: bool = False,
-    link_duplicates: bool = False,
+    link_duplicates: bool = True,
 ) -> Report:
     """Store the report, its incident and its photos together: all of them, or none.
 
     With `link_duplicates` (the citizen channels: web form, phone portal, Open311), a
     report of the same category within the category's radius and the time window of an
-    open one is linked to that incident as a duplicate; its reporter follows the master.
-    Programmatic callers (the simulator, imports) keep every report as its own incident.
+    open incident, whatever opened it, is linked to that incident as a duplicate; its
+    reporter follows the master. Programmatic callers (the simulator, imports) pass False
+    and keep every report as its own incident.
     """
     if (contact_email or contact_phone) and not contact_consent:
         raise ValidationError(_("Contact details are kept only with the reporter's consent."))
+    # Looked up before this report's own incident exists, so it cannot find itself.
+    master_id = (
+        selectors.duplicate_master_for(category_code=category_code, lat=lat, lon=lon)
+        if link_duplicates
+        else None
+    )
     incident = incident_services.incident_open(
         category_code=category_code,
         description=description,
@@ -94,13 +96,6 @@ def report_submit(
         lon=lon,
         source=source,
         priority=priority,
-    )
-    master_id = (
-        selectors.duplicate_master_for(
-            category_code=category_code, lat=lat, lon=lon, exclude_incident_id=incident.pk
-        )
-        if link_duplicates
-        else None
     )
     report = Report(
         token=_token(),
@@ -129,7 +124,7 @@ def report_submit(
             staged.delete()
     if master_id is not None:
         incident_services.incident_mark_duplicate(
-            incident_id=incident.pk, master_id=master_id, by=NO_STAFF
+            incident_id=incident.pk, master_id=master_id, by=None
         )
     return report
 
@@ -171,7 +166,7 @@ def report_confirm_fix(*, token: str) -> Report:
     report = Report.objects.select_for_update().get(token=token)
     incident_id = _answerable(report)
     incident_services.incident_close(
-        incident_id=incident_id, by=NO_STAFF, note=_("Fix confirmed by the reporter")
+        incident_id=incident_id, by=None, note=_("Fix confirmed by the reporter")
     )
     report.confirmed_fixed_at = timezone.now()
     report.full_clean()
@@ -181,32 +176,19 @@ def report_confirm_fix(*, token: str) -> Report:
 
 @transaction.atomic
 def report_reopen(*, token: str, description: str) -> Report:
-    """The problem is back: a new incident is opened at the same place, naming the first.
+    """The problem is back: the same incident (reference, history) goes back to work.
 
-    The reporter's tracking page follows the new incident from then on.
+    A report linked as a duplicate reopens its master, where the work is followed. The
+    reporter's words go to the staff history only: other reporters and followers are told
+    that it was reopened, not what this one wrote.
     """
     report = Report.objects.select_for_update().get(token=token)
     incident_id = _answerable(report)
-    previous = selectors.report_tracking(token=token)
-    assert previous is not None
-    text = description.strip() or _("The problem is back.")
-    incident = incident_services.incident_open(
-        category_code=report.category_code,
-        description=_("Reopened by the reporter (previous reference %(reference)s): %(text)s")
-        % {"reference": previous["reference"], "text": text},
-        lat=report.lat,
-        lon=report.lon,
-        source=Source.WEB,
+    text = description.strip()
+    note = (
+        _("Reopened by the reporter: %(text)s") % {"text": text}
+        if text
+        else _("Reopened by the reporter: the problem is back.")
     )
-    incident_services.incident_close(
-        incident_id=incident_id,
-        by=NO_STAFF,
-        note=_("Disputed by the reporter; reopened as %(reference)s")
-        % {"reference": incident.reference},
-    )
-    report.incident_id = incident.pk
-    report.reference = incident.reference
-    report.master_incident = None
-    report.full_clean()
-    report.save()
+    incident_services.incident_reopen(incident_id=incident_id, by=None, note=note)
     return report

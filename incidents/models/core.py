@@ -162,6 +162,9 @@ class Incident(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # A fix that did not hold brings the same incident back: its deadline runs again from here.
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     status_reason = models.CharField(
         _("reason"),

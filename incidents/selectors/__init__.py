@@ -19,6 +19,7 @@ from incidents.selectors.field import (
 )
 from incidents.selectors.kpis import KPIS
 from incidents.selectors.layers import CrewLayer, IncidentLayer, crew_map_feature
+from incidents.selectors.nearby import incident_list_open_near
 from incidents.selectors.public import (
     category_codes_active,
     category_options,
@@ -43,6 +44,7 @@ __all__ = [
     "crew_of_user_by_crew_id",
     "crew_task_list",
     "field_snapshot",
+    "incident_list_open_near",
     "incident_map_feature",
     "incident_map_features",
     "incident_public_view",

@@ -20,7 +20,13 @@ class IncidentLayer:
     name = "incidents"
     label = _("Incidents")
     event_kinds = frozenset(
-        {"incident.opened", "incident.routed", "incident.status_changed", "incident.sla_changed"}
+        {
+            "incident.opened",
+            "incident.routed",
+            "incident.status_changed",
+            "incident.reopened",
+            "incident.sla_changed",
+        }
     )
 
     def snapshot(self) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from incidents.models import OPEN_STATUSES, Category, Incident, Status
+from incidents.models import OPEN_STATUSES, Category, Incident, Status, Transition
 
 
 def category_options() -> list[dict[str, str]]:
@@ -38,6 +39,7 @@ def _map_feature(incident: Incident) -> dict[str, Any]:
         "unroutable": str(incident.get_unroutable_reason_display())
         if incident.unroutable_reason
         else "",
+        "reopened": incident.reopen_count > 0,
         "sla_state": incident.sla_state,
         "sla_label": str(incident.get_sla_state_display()),
         "created_at": incident.created_at.isoformat(),
@@ -62,9 +64,42 @@ def incident_map_feature(*, incident_id: str) -> dict[str, Any] | None:
     return _map_feature(incident) if incident else None
 
 
+def _history_step(step: Transition) -> dict[str, Any]:
+    # Leaving *resolved* for more work is a reopening, whatever status it lands in.
+    if step.from_status == Status.RESOLVED and step.to_status in OPEN_STATUSES:
+        return {"status": "reopened", "label": _("Reopened"), "at": step.at}
+    return {"status": step.to_status, "label": Status(step.to_status).label, "at": step.at}
+
+
+def _reason(incident: Incident) -> str:
+    """Why the incident stopped, in plain words for the reporter; empty when it did not.
+
+    Rejections and cancellations carry the operator's reason, written for the reporter;
+    a duplicate names the incident that carries the work and where that one stands.
+    """
+    if incident.status in (Status.REJECTED, Status.CANCELLED):
+        return incident.status_reason
+    if incident.status == Status.DUPLICATE and incident.master is not None:
+        return _(
+            "The same problem had already been reported (reference %(reference)s); "
+            "the work is followed there. It is now: %(status)s."
+        ) % {
+            "reference": incident.master.reference,
+            "status": Status(incident.master.status).label,
+        }
+    return ""
+
+
 def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
-    """What the reporter may see: status and its history, no personal data, no free text."""
-    incident = Incident.objects.select_related("category", "commune").filter(pk=incident_id).first()
+    """What the reporter may see: status and its history, no personal data, no free text.
+
+    The only text shown is the reason a rejection or a cancellation gives the reporter.
+    """
+    incident = (
+        Incident.objects.select_related("category", "commune", "master")
+        .filter(pk=incident_id)
+        .first()
+    )
     if incident is None:
         return None
     return {
@@ -76,14 +111,9 @@ def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
         "commune": incident.commune.name if incident.commune else "",
         "created_at": incident.created_at,
         "is_open": incident.status in OPEN_STATUSES,
-        # Rejected or cancelled: the reporter is told why; no other free text is shown.
-        "reason": incident.status_reason
-        if incident.status in (Status.REJECTED, Status.CANCELLED)
-        else "",
-        "history": [
-            {"status": step.to_status, "label": Status(step.to_status).label, "at": step.at}
-            for step in incident.transitions.all()
-        ],
+        "reopened": incident.reopen_count > 0,
+        "reason": _reason(incident),
+        "history": [_history_step(step) for step in incident.transitions.all()],
     }
 
 

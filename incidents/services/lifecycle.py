@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from hypervisor import events
 from hypervisor import selectors as hypervisor_selectors
 from hypervisor.events import Severity
-from incidents.events import IncidentOpened, IncidentRouted, IncidentStatusChanged
+from incidents.events import (
+    IncidentOpened,
+    IncidentReopened,
+    IncidentRouted,
+    IncidentStatusChanged,
+)
 from incidents.models import (
     OPEN_STATUSES,
     OPEN_TASK_STATUSES,
@@ -44,6 +49,8 @@ PRIORITY_SEVERITY = {
 # when its category usually allows days.
 PRIORITY_DEADLINE_CAP_MINUTES = {Priority.EMERGENCY: 60, Priority.HIGH: 4 * 60}
 
+# Leaving *resolved* for more work is `incident_reopen`'s job alone, since the deadline
+# restarts with it; the table holds the steps `incident_move` may take.
 ALLOWED_MOVES: dict[str, set[str]] = {
     Status.NEW: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE, Status.CANCELLED},
     Status.ROUTED: {
@@ -100,7 +107,10 @@ def incident_move(
     by: User | None = None,
     note: str = "",
 ) -> Incident:
-    """Record one step of the lifecycle on a locked incident; refuses impossible steps."""
+    """Record one step of the lifecycle on a locked incident; refuses impossible steps.
+
+    `by` is the staff member who made the step, None for the automation or the public.
+    """
     if incident.status == to:
         return incident
     if to not in ALLOWED_MOVES[incident.status]:
@@ -279,8 +289,67 @@ def incident_cancel(*, incident_id: int, by: User, reason: str) -> Incident:
 
 
 @transaction.atomic
-def incident_mark_duplicate(*, incident_id: int, master_id: int, by: User) -> Incident:
-    """Link a second report of the same problem to the incident that carries the work."""
+def incident_reopen(*, incident_id: int, by: User | None, note: str) -> Incident:
+    """The fix did not hold: the same incident, reference and history, goes back to work.
+
+    Allowed from *resolved* only. The incident returns to *routed* with its competent
+    service (whoever chose it, rule or operator), without a crew: dispatch runs again once
+    this commits, or the relay sweep hands it over. Its deadline restarts from now, as for
+    a new report, and its deadline state is cleared so the watchdog follows it again. `by`
+    is None when the public (the reporter) or the system reopens it. Calling it again on an
+    incident already reopened since its fix changes nothing.
+    """
+    incident = Incident.objects.select_for_update().select_related("category").get(pk=incident_id)
+    if incident.status != Status.RESOLVED:
+        if incident.status in OPEN_STATUSES and incident.reopened_at is not None:
+            return incident
+        raise TransitionRefused(
+            _("Only a resolved incident can be reopened; this one is %(current)s.")
+            % {"current": Status(incident.status).label}
+        )
+    now = timezone.now()
+    note = (note.strip() or _("Reopened"))[:500]
+    incident.status = Status.ROUTED if incident.service_id is not None else Status.NEW
+    if incident.status == Status.NEW:  # never routed (resolved straight from new): route it
+        incident.routed_at = None
+    incident.dispatched_at = None
+    incident.resolved_at = None
+    incident.reopened_at = now
+    incident.reopen_count += 1
+    incident.due_at = deadline_for(
+        category=incident.category, priority=incident.priority, opened_at=now
+    )
+    incident.sla_state = SlaState.OK
+    incident.full_clean()
+    incident.save()
+    Transition.objects.create(
+        incident=incident,
+        from_status=Status.RESOLVED,
+        to_status=incident.status,
+        by=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+    events.publish(
+        IncidentReopened(
+            asset_id=str(incident.pk),
+            severity=PRIORITY_SEVERITY[Priority(incident.priority)],
+            lat=incident.lat,
+            lon=incident.lon,
+            from_status=Status.RESOLVED,
+            to_status=incident.status,
+            note=note,
+            reopen_count=incident.reopen_count,
+        )
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_mark_duplicate(*, incident_id: int, master_id: int, by: User | None) -> Incident:
+    """Link a second report of the same problem to the incident that carries the work.
+
+    `by` is None when the system links it (a citizen's report found near an open one).
+    """
     if incident_id == master_id:
         raise TransitionRefused(_("An incident cannot duplicate itself."))
     incident = Incident.objects.select_for_update().get(pk=incident_id)
@@ -296,7 +365,8 @@ def incident_mark_duplicate(*, incident_id: int, master_id: int, by: User) -> In
 
 
 @transaction.atomic
-def incident_close(*, incident_id: int, by: User, note: str = "") -> Incident:
+def incident_close(*, incident_id: int, by: User | None, note: str = "") -> Incident:
+    """Close a resolved incident; `by` is None when the reporter confirms the fix."""
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     return incident_move(incident=incident, to=Status.CLOSED, by=by, note=note)
 

@@ -27,9 +27,17 @@ def sla_state_at(*, incident: Incident, now: datetime) -> SlaState:
         return SlaState.MET if reference <= incident.due_at else SlaState.MISSED
     if now >= incident.due_at:
         return SlaState.BREACHED
-    allowed = (incident.due_at - incident.created_at).total_seconds()
-    used = (now - incident.created_at).total_seconds()
+    # A reopened incident's clock started again when it was reopened.
+    started = incident.reopened_at or incident.created_at
+    allowed = (incident.due_at - started).total_seconds()
+    used = (now - started).total_seconds()
     return SlaState.AT_RISK if allowed > 0 and used >= AT_RISK_AFTER * allowed else SlaState.OK
+
+
+def _dedup_key(incident: Incident, what: str) -> str:
+    """One escalation per deadline: a reopened incident's new deadline is escalated anew."""
+    cycle = f":r{incident.reopen_count}" if incident.reopen_count else ""
+    return f"incident:{incident.pk}{cycle}:sla:{what}"
 
 
 def _escalate(incident: Incident, state: SlaState) -> None:
@@ -43,7 +51,7 @@ def _escalate(incident: Incident, state: SlaState) -> None:
             body=_("%(incident)s (%(where)s) is due at %(due)s.")
             % {"incident": label, "where": where, "due": timezone.localtime(incident.due_at)},
             related=f"incident:{incident.pk}",
-            dedup_key=f"incident:{incident.pk}:sla:at_risk",
+            dedup_key=_dedup_key(incident, "at_risk"),
         )
         return
     supervisors = hypervisor_services.users_with_role(Role.SUPERVISOR)
@@ -54,7 +62,7 @@ def _escalate(incident: Incident, state: SlaState) -> None:
         body=_("%(incident)s (%(where)s) was due at %(due)s and is still open.")
         % {"incident": label, "where": where, "due": timezone.localtime(incident.due_at)},
         related=f"incident:{incident.pk}",
-        dedup_key=f"incident:{incident.pk}:sla:breached",
+        dedup_key=_dedup_key(incident, "breached"),
     )
     if incident.priority in SERIOUS and incident.commune_id is not None:
         hypervisor_services.notify(
@@ -64,7 +72,7 @@ def _escalate(incident: Incident, state: SlaState) -> None:
             body=_("OnDijon: emergency %(incident)s in %(where)s is past its deadline.")
             % {"incident": label, "where": where},
             related=f"incident:{incident.pk}",
-            dedup_key=f"incident:{incident.pk}:sla:elected",
+            dedup_key=_dedup_key(incident, "elected"),
         )
 
 

@@ -46,7 +46,7 @@ def assign(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @requires(DISPATCH)
 def incident_action(request: HttpRequest, incident_id: str, action: str) -> JsonResponse:
-    """Reject, cancel, mark as duplicate or close an incident, with the reason or the master."""
+    """Reject, cancel, close, reopen or mark as duplicate, with the reason (note) or master."""
     reason = request.POST.get("reason", "")
     try:
         if action == "reject":
@@ -55,6 +55,8 @@ def incident_action(request: HttpRequest, incident_id: str, action: str) -> Json
             services.incident_cancel(incident_id=int(incident_id), by=request.user, reason=reason)
         elif action == "close":
             services.incident_close(incident_id=int(incident_id), by=request.user, note=reason)
+        elif action == "reopen":
+            services.incident_reopen(incident_id=int(incident_id), by=request.user, note=reason)
         else:
             master_id = request.POST.get("master_id", "")
             if not master_id.isdigit():

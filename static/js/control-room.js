@@ -60,7 +60,7 @@ const incidentList = document.getElementById("incident-list");
 
 function incidentPopup(f) {
   return `<div class="popup-title">${escapeHtml(f.category)} · ${escapeHtml(f.reference)}</div>
-    <div class="popup-line">${escapeHtml(f.status_label)} — ${escapeHtml(f.commune)}</div>
+    <div class="popup-line">${escapeHtml(f.status_label)}${f.reopened ? ` (${escapeHtml(texts.reopened)})` : ""} — ${escapeHtml(f.commune)}</div>
     <div class="popup-line">${escapeHtml(texts.service)} : ${escapeHtml(f.service || texts.unrouted)}</div>`;
 }
 
@@ -104,7 +104,7 @@ function renderIncidents() {
     item.innerHTML = `<svg class="incident-icon" aria-hidden="true"><use href="${ICONS}#icon-${escapeHtml(f.icon)}"></use></svg>
       <span class="incident-title">${escapeHtml(f.category)}</span>
       <span class="incident-age">${escapeHtml(age(f.created_at))}</span>
-      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span> · ${escapeHtml(f.status_label)}</span>`;
+      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span> · ${escapeHtml(f.status_label)}${f.reopened ? ` <span class="incident-reopened">(${escapeHtml(texts.reopened)})</span>` : ""}</span>`;
     const focus = () => { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); };
     item.addEventListener("click", focus);
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") focus(); });

@@ -143,3 +143,69 @@ def test_programmatic_reports_are_not_linked_unless_asked(reference_configuratio
     second = submit_report(lat=LAT_30_M, link_duplicates=False)
     assert second.master_incident_id is None
     assert first.incident_id != second.incident_id
+
+
+def _incident_from(source: str) -> Incident:
+    from incidents import services as incident_services
+
+    return incident_services.incident_open(
+        category_code="eclairage-panne",
+        description="Défaut lampe remonté par l'armoire",
+        lat=DIJON["lat"],
+        lon=DIJON["lon"],
+        source=source,  # type: ignore[arg-type]
+    )
+
+
+def test_an_incident_opened_by_an_equipment_alarm_is_offered_before_sending(
+    client, reference_configuration
+) -> None:
+    alarm_incident = _incident_from("equipment")
+    page = client.post("/signaler/", form_data(lat=str(LAT_30_M))).content.decode()
+    assert f'name="follow" value="{alarm_incident.pk}"' in page
+
+
+def test_a_report_near_an_operators_incident_is_linked_to_it(reference_configuration) -> None:
+    operator_incident = _incident_from("operator")
+    report = submit_report(lat=LAT_30_M)
+    assert report.master_incident_id == operator_incident.pk
+    assert Incident.objects.get(pk=report.incident_id).status == Status.DUPLICATE
+
+
+def test_the_prompt_shows_no_description_of_an_incident_from_another_source(
+    client, reference_configuration
+) -> None:
+    _incident_from("operator")
+    page = client.post("/signaler/", form_data(lat=str(LAT_30_M))).content.decode()
+    assert 'id="duplicates"' in page
+    assert "Défaut lampe" not in page
+
+
+def test_reports_are_linked_by_default(reference_configuration) -> None:
+    first = submit_report()
+    second = services.report_submit(
+        category_code="eclairage-panne",
+        description="Lampadaire éteint devant le 14",
+        lat=LAT_30_M,
+        lon=DIJON["lon"],
+    )
+    assert second.master_incident_id == first.incident_id
+
+
+def test_the_simulator_keeps_reports_at_one_place_apart(
+    reference_configuration, monkeypatch
+) -> None:
+    import random
+
+    from citizens import simulation
+    from hypervisor import selectors as hypervisor_selectors
+
+    monkeypatch.setattr(
+        hypervisor_selectors, "commune_random_point", lambda rng: (DIJON["lat"], DIJON["lon"])
+    )
+    rng = random.Random(3)
+    monkeypatch.setattr(simulation, "TYPICAL_REPORTS", {"eclairage-panne": (1.0, ["Éteint"])})
+    simulation.submit_typical_report(rng)
+    simulation.submit_typical_report(rng)
+    assert Report.objects.filter(master_incident__isnull=False).count() == 0
+    assert Report.objects.count() == 2

@@ -177,3 +177,18 @@ def test_an_unavailable_sms_gateway_is_retried(reachable_report, gateway) -> Non
         citizen_message_deliver(message_id=sms.pk)
     sms.refresh_from_db()
     assert (sms.status, sms.attempts) == (CitizenMessage.Status.PENDING, 1)
+
+
+def test_followers_are_told_of_a_reopening_but_not_what_the_reporter_wrote(
+    reachable_report, mail_server, django_capture_on_commit_callbacks
+) -> None:
+    from citizens.services import incident_follow, report_reopen
+
+    incident_follow(incident_id=reachable_report.incident_id, contact_email="voisin@example.org")
+    _resolve(reachable_report.incident_id, "Lampe remplacée")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_reopen(token=reachable_report.token, description="Mon voisin M. Martin dit non")
+    reopened = [email for email in mail.outbox if "Rouvert" in email.subject]
+    assert sorted(email.to[0] for email in reopened) == ["ana@example.org", "voisin@example.org"]
+    assert all(reachable_report.reference in email.subject for email in reopened)
+    assert not any("Martin" in email.body for email in mail.outbox)

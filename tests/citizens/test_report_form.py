@@ -228,3 +228,56 @@ def test_another_client_is_not_slowed_by_a_busy_one(
     client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1")
     assert client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1").status_code == 429
     assert client.post("/signaler/", valid_report(), REMOTE_ADDR="10.0.0.2").status_code != 429
+
+
+def test_a_spoofed_forwarded_for_does_not_bypass_the_limit_without_a_proxy_header(
+    client, settings, reference_configuration
+) -> None:
+    settings.CITIZENS_RATE_LIMIT = "1/h"
+    settings.CLIENT_IP_HEADER = ""
+    client.post(
+        "/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1"
+    )
+    again = client.post(
+        "/signaler/", valid_report(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="2.2.2.2"
+    )
+    assert again.status_code == 429
+
+
+def test_behind_a_proxy_each_citizen_has_an_allowance_of_their_own(
+    client, settings, reference_configuration
+) -> None:
+    settings.CITIZENS_RATE_LIMIT = "1/h"
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    proxy = {"REMOTE_ADDR": "10.0.0.9"}
+    client.post("/signaler/", valid_report(), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    other = client.post("/signaler/", valid_report(), HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy)
+    assert other.status_code != 429
+    # Prepending an address of one's choice does not help: the proxy's entry is the last.
+    spoofed = client.post(
+        "/signaler/", valid_report(), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", **proxy
+    )
+    assert spoofed.status_code == 429
+
+
+def test_a_photo_stored_with_a_report_carries_no_exif_and_no_gps(
+    client, reference_configuration
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from tests.citizens.factories import GPS_IFD
+
+    original = image_bytes(size=(640, 480), gps=(47.3265, 5.0383))
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)  # the phone wrote it
+    response = client.post("/signaler/", valid_report(photos=upload("IMG_0001.jpg", original)))
+    assert response.status_code == 302
+    photo = ReportPhoto.objects.get()
+    with photo.image.open("rb") as stored_file:
+        stored_bytes = stored_file.read()
+    stored = Image.open(io.BytesIO(stored_bytes))
+    assert dict(stored.getexif()) == {}
+    assert not stored.getexif().get_ifd(GPS_IFD)
+    assert b"Exif" not in stored_bytes
+    assert b"PhoneMaker" not in stored_bytes

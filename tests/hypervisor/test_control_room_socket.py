@@ -36,6 +36,7 @@ def open_incident() -> None:
         description="Lampadaire éteint rue Monge",
         lat=47.3195,
         lon=5.0370,
+        link_duplicates=False,  # each call is an incident of its own on the map
     )
 
 
@@ -173,6 +174,7 @@ def test_an_elected_official_sees_only_their_commune(
         description="Lampadaire éteint à Quetigny",
         lat=dijon.label_lat,
         lon=5.1060,
+        link_duplicates=False,
     )
 
     async def conversation() -> dict[str, Any]:

@@ -195,3 +195,26 @@ def test_a_field_agent_cannot_reject_an_incident(client, field_agent, open_incid
         reverse("incident-action", args=[incident.pk, "reject"]), {"reason": "Non"}
     )
     assert response.status_code == 403
+
+
+def test_the_operator_reopens_a_resolved_incident_with_a_note(
+    client, operator, open_incident
+) -> None:
+    from incidents.models import Incident, Status
+
+    incident = open_incident()
+    Incident.objects.filter(pk=incident.pk).update(status=Status.RESOLVED)
+    client.force_login(operator)
+    response = client.post(
+        reverse("incident-action", args=[incident.pk, "reopen"]), {"reason": "Rappel du riverain"}
+    )
+    assert response.status_code == 200
+    step = incident.transitions.last()
+    assert (step.to_status, step.note, step.by) == (Status.ROUTED, "Rappel du riverain", operator)
+
+
+def test_reopening_an_open_incident_is_a_conflict(client, operator, open_incident) -> None:
+    incident = open_incident()
+    client.force_login(operator)
+    response = client.post(reverse("incident-action", args=[incident.pk, "reopen"]), {})
+    assert response.status_code == 409

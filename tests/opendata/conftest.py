@@ -71,6 +71,7 @@ def report(reference_configuration) -> Callable[..., object]:
                 ),
                 lat=at[0],
                 lon=at[1],
+                link_duplicates=False,  # several incidents at one place: the k-threshold
                 **contact,
             )
 
