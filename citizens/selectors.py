@@ -180,6 +180,11 @@ def places(*, query: str = "") -> list[dict[str, Any]]:
     return results
 
 
+def place_search(*, query: str) -> list[dict[str, Any]]:
+    """The report form's search box: communes, streets and addresses, ten at most."""
+    return hypervisor_selectors.place_search(query=query, limit=10)
+
+
 def report_lookup(*, reference_or_token: str) -> dict[str, Any] | None:
     """The public view of an incident by its reference or a report's token (phone portal)."""
     value = reference_or_token.strip()

@@ -6,6 +6,7 @@ FORMAT = r"\.(?P<fmt>json|xml)$"
 
 urlpatterns = [
     path("signaler/", report.report_form, name="report"),
+    path("signaler/adresses/", report.place_search, name="report-place-search"),
     path("suivi/<str:token>/", tracking.report_tracking, name="report-tracking"),
     path("suivi/<str:token>/reponse/", tracking.report_fix_answer, name="report-fix-answer"),
     path("portail/", portal.portal, name="portal"),

@@ -37,6 +37,9 @@ class LightingConfig(AppConfig):
         registry.add_kpi(kpis.LedRenovationKpi())
         registry.add_kpi(kpis.LightingAvailabilityKpi())
         registry.add_demo_seeder("lighting", demo.seed_lighting, order=20)
+        registry.add_demo_seeder(
+            "streets for the address search", demo.seed_street_places, order=21
+        )
         registry.add_simulator("lighting", simulation.tick)
         registry.add_periodic_task(
             "lighting-silent-cabinets", "lighting.tasks.detect_silent_cabinets", every_seconds=60

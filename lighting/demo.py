@@ -21,11 +21,12 @@ from shapely.geometry import Point, shape
 from tqdm import tqdm
 
 from hypervisor import selectors as territory
+from hypervisor import services as hypervisor_services
 from hypervisor.geo import random_point_in
 from lighting import schedule
 from lighting.energy import point_kwh
 from lighting.models import Cabinet, LightPoint, MonthlyEnergy, StreetClass, Technology
-from lighting.selectors import profiles
+from lighting.selectors import profiles, street_centres
 
 LIGHT_POINTS = 35_000
 CABINETS = 1_200
@@ -267,3 +268,19 @@ def _seed_energy(rng: random.Random, today: date) -> None:
         ],
         batch_size=BATCH,
     )
+
+
+def seed_street_places(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """The demo's street names become places of the citizens' address search.
+
+    One place per street and commune, at the centre of its lamps; the hypervisor keeps the
+    gazetteer, this app only knows where its lamps stand.
+    """
+    streets = [
+        hypervisor_services.StreetRecord(
+            commune_insee=row["commune_insee"], street=row["street"], lat=row["lat"], lon=row["lon"]
+        )
+        for row in street_centres()
+    ]
+    count = hypervisor_services.places_set_demo_streets(streets=streets)
+    log(f"{count} streets for the address search")

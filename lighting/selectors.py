@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from lighting import schedule
@@ -150,3 +150,14 @@ def overrides_in_force(*, now: datetime) -> list[LightingOverride]:
     return list(
         LightingOverride.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("ends_at")
     )
+
+
+def street_centres() -> list[dict[str, Any]]:
+    """Each named street of the inventory, per commune, at the centre of its lamps."""
+    rows = (
+        LightPoint.objects.exclude(street="")
+        .values("commune_insee", "street")
+        .annotate(lat=Avg("lat"), lon=Avg("lon"))
+        .order_by("commune_insee", "street")
+    )
+    return [dict(row) for row in rows]

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from citizens import selectors, services
@@ -20,6 +21,7 @@ from hypervisor import selectors as hypervisor_selectors
 from hypervisor.access import public
 
 TOKEN_LENGTH = 32
+MAX_QUERY = 100
 
 
 def _form_token(request: HttpRequest) -> str:
@@ -51,18 +53,42 @@ def _render(
     )
 
 
-def rate_limited(request: HttpRequest, group: str) -> bool:
-    """Counts this request against the client's allowance; True once it is used up."""
+def rate_limited(
+    request: HttpRequest, group: str, *, rate: str | None = None, method: str = "POST"
+) -> bool:
+    """Counts this request against the client's allowance; True once it is used up.
+
+    The client is its address as `hypervisor.client_address` reads it (a proxy's header
+    only when one is configured).
+    """
     return bool(
         is_ratelimited(
             request,
             group=group,
             key="ip",
-            rate=settings.CITIZENS_RATE_LIMIT,
-            method="POST",
+            rate=rate or settings.CITIZENS_RATE_LIMIT,
+            method=method,
             increment=True,
         )
     )
+
+
+@public
+@require_GET
+def place_search(request: HttpRequest) -> JsonResponse:
+    """Communes, streets and addresses for the form's search box: ten at most, as JSON."""
+    if rate_limited(
+        request, "citizens-place-search", rate=settings.CITIZENS_PLACE_SEARCH_RATE, method="GET"
+    ):
+        return JsonResponse(
+            {"error": _("Too many searches from this connection. Wait a moment.")}, status=429
+        )
+    response = JsonResponse(
+        {"results": selectors.place_search(query=request.GET.get("q", "")[:MAX_QUERY])}
+    )
+    # Public data, the same for everyone: shared caches may keep it for a while.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @public

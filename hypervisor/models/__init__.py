@@ -6,7 +6,7 @@ from hypervisor.models.events import Event, Severity
 from hypervisor.models.notifications import Channel, Notification, StaffProfile
 from hypervisor.models.procedures import Procedure, ProcedureRun, ProcedureStep, StepRecord
 from hypervisor.models.telemetry import Gateway, TelemetryReading, TelemetryReceipt
-from hypervisor.models.territory import Commune, RoutingRule, Sector, Service
+from hypervisor.models.territory import Commune, Place, RoutingRule, Sector, Service
 
 __all__ = [
     "Alarm",
@@ -22,6 +22,7 @@ __all__ = [
     "Event",
     "Gateway",
     "Notification",
+    "Place",
     "Procedure",
     "ProcedureRun",
     "ProcedureStep",

@@ -110,3 +110,51 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         area = self.commune.name if self.commune else _("whole territory")
         return f"{self.category_code} / {area} → {self.service}"
+
+
+class Place(models.Model):
+    """A street or an address of the territory, found by the citizens' search box.
+
+    Filled from the Base Adresse Nationale (`load_addresses`) or, in the demo, from the
+    streets of the lighting inventory. A street has no house number; its point is the
+    centre of its numbers (or lamps).
+    """
+
+    class Source(models.TextChoices):
+        BAN = "ban", _("Base Adresse Nationale")
+        DEMO = "demo", _("Demo inventory")
+
+    label = models.CharField(_("label"), max_length=250)
+    street = models.CharField(_("street"), max_length=200)
+    housenumber = models.CharField(_("house number"), max_length=20, blank=True)
+    # The numeric part of the house number, so that 2 comes before 10 in the results.
+    number = models.PositiveIntegerField(null=True, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.CASCADE)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    # Lower case, no accents, punctuation as spaces: "12 bis rue d auxonne 21000 dijon".
+    search = models.CharField(max_length=300)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+
+    class Meta:
+        ordering = ["street", "number", "housenumber"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [
+            # Serves the search box's prefix search (LIKE 'typed%' on PostgreSQL).
+            models.Index(
+                fields=["search"], name="place_search_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            # Serves the search of streets by their words: street-level rows only.
+            models.Index(
+                fields=["search"], name="place_street_level", condition=models.Q(housenumber="")
+            ),
+            # Serves listing a street's numbers once the street is found.
+            models.Index(fields=["commune", "street", "number"], name="place_street_numbers"),
+            # Serves replacing one source's places on reload.
+            models.Index(fields=["source"], name="place_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -19,6 +19,7 @@ from hypervisor.selectors.live import (
     live_snapshot,
     user_can_watch_control_room,
 )
+from hypervisor.selectors.places import place_search, places_count
 from hypervisor.selectors.territory import (
     RoutingDecision,
     commune_at,
@@ -53,6 +54,8 @@ __all__ = [
     "live_deltas_for",
     "live_sequence",
     "live_snapshot",
+    "place_search",
+    "places_count",
     "procedure_view",
     "routing_decide",
     "territory_contains",

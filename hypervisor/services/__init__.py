@@ -1,5 +1,6 @@
 """Writes of the hypervisor: the public API that the domain apps call."""
 
+from hypervisor.places import StreetRecord
 from hypervisor.services.alarms import (
     AlarmAlreadyAcknowledged,
     AlarmAlreadyCleared,
@@ -25,6 +26,11 @@ from hypervisor.services.notifications import (
     notify,
     users_with_role,
 )
+from hypervisor.services.places import (
+    PlacesLoadResult,
+    places_load_addresses,
+    places_set_demo_streets,
+)
 from hypervisor.services.procedures import (
     ProcedureError,
     notify_elected_officials_of_alarm,
@@ -44,7 +50,9 @@ __all__ = [
     "AlarmAlreadyCleared",
     "AlarmConflict",
     "CrisisError",
+    "PlacesLoadResult",
     "ProcedureError",
+    "StreetRecord",
     "TerritoryLoadResult",
     "alarm_acknowledge",
     "alarm_apply_rules",
@@ -62,6 +70,8 @@ __all__ = [
     "notification_deliver",
     "notify",
     "notify_elected_officials_of_alarm",
+    "places_load_addresses",
+    "places_set_demo_streets",
     "procedure_answer",
     "procedure_start",
     "routing_rule_set",

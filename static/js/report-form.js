@@ -1,4 +1,4 @@
-// Report form: place a pin by tapping the map, from the browser's position or a commune search.
+// Report form: place a pin by tapping the map, from the browser's position or an address search.
 const form = document.getElementById("report-form");
 const latInput = form.querySelector("input[name=lat]");
 const lonInput = form.querySelector("input[name=lon]");
@@ -66,17 +66,139 @@ document.getElementById("clear-pin").addEventListener("click", () => {
   statusText.dataset.state = "";
 });
 
-// Offline place search: the territory's communes, embedded in the page.
+// Address search: a combobox over /signaler/adresses/ (streets, addresses, communes). When
+// the server cannot be reached, the communes embedded in the page still answer.
 const places = JSON.parse(document.getElementById("places-data").textContent);
+const searchBox = document.querySelector(".place-search");
 const placeSearch = document.getElementById("place-search");
-placeSearch.addEventListener("change", () => {
-  const wanted = placeSearch.value.trim().toLocaleLowerCase();
-  const place = places.find((candidate) => candidate.name.toLocaleLowerCase() === wanted);
+const resultList = document.getElementById("place-results");
+const searchStatus = document.getElementById("place-search-status");
+const ZOOM = { commune: 14, street: 17, address: 18 };
+let results = [];
+let active = -1;
+let pending = null;
+let lastQuery = "";
+
+function plain(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase("fr")
+    .replace(/[^0-9a-z]+/g, " ").trim();
+}
+
+function communesMatching(query) {
+  const words = plain(query).split(" ");
+  return places
+    .filter((place) => words.every((word) => ` ${plain(place.name)}`.includes(` ${word}`)))
+    .slice(0, 10)
+    .map((place) => ({ label: place.name, kind: "commune", lat: place.lat, lon: place.lon }));
+}
+
+function setActive(index) {
+  active = index;
+  [...resultList.children].forEach((option, position) => {
+    option.setAttribute("aria-selected", position === index ? "true" : "false");
+  });
+  if (index >= 0) {
+    placeSearch.setAttribute("aria-activedescendant", `place-option-${index}`);
+    resultList.children[index].scrollIntoView({ block: "nearest" });
+  } else {
+    placeSearch.removeAttribute("aria-activedescendant");
+  }
+}
+
+function closeResults() {
+  resultList.hidden = true;
+  placeSearch.setAttribute("aria-expanded", "false");
+  setActive(-1);
+}
+
+function showResults(found) {
+  results = found;
+  resultList.replaceChildren(...found.map((place, index) => {
+    const option = document.createElement("li");
+    option.id = `place-option-${index}`;
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    option.className = "place-option";
+    const label = document.createElement("span");
+    label.textContent = place.label;
+    const kind = document.createElement("span");
+    kind.className = "place-kind";
+    kind.textContent = texts[`kind${place.kind[0].toUpperCase()}${place.kind.slice(1)}`] || "";
+    option.append(label, kind);
+    // pointerdown keeps the focus in the box (a click would blur it first on phones).
+    option.addEventListener("pointerdown", (event) => event.preventDefault());
+    option.addEventListener("click", () => choose(index));
+    return option;
+  }));
+  const open = found.length > 0;
+  resultList.hidden = !open;
+  placeSearch.setAttribute("aria-expanded", open ? "true" : "false");
+  setActive(-1);
+  searchStatus.textContent = !open ? texts.noResult
+    : found.length === 1 ? texts.oneResult : texts.results.replace("{n}", found.length);
+}
+
+function choose(index) {
+  const place = results[index];
   if (!place) return;
-  map.setView([place.lat, place.lon], 15);
-  statusText.textContent = texts.placeFound;
-  statusText.dataset.state = "";
+  placeSearch.value = place.label;
+  closeResults();
+  if (place.kind === "commune") {
+    map.setView([place.lat, place.lon], ZOOM.commune);
+    statusText.textContent = texts.placeFound;
+    statusText.dataset.state = "";
+  } else {
+    map.setView([place.lat, place.lon], ZOOM[place.kind]);
+    placePin(place.lat, place.lon);
+    statusText.textContent = texts.addressFound;
+  }
+  searchStatus.textContent = statusText.textContent;
+}
+
+async function search(query) {
+  lastQuery = query;
+  if (plain(query).length < 2) {
+    closeResults();
+    return;
+  }
+  let found;
+  try {
+    const response = await fetch(`${searchBox.dataset.url}?q=${encodeURIComponent(query)}`, {
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    found = (await response.json()).results;
+  } catch {
+    found = communesMatching(query);
+  }
+  if (query === lastQuery) showResults(found);  // an older answer arriving late is dropped
+}
+
+placeSearch.addEventListener("input", () => {
+  clearTimeout(pending);
+  const query = placeSearch.value;
+  pending = setTimeout(() => search(query), 200);
 });
+
+placeSearch.addEventListener("keydown", (event) => {
+  const open = !resultList.hidden && results.length > 0;
+  if (event.key === "ArrowDown" && open) {
+    event.preventDefault();
+    setActive((active + 1) % results.length);
+  } else if (event.key === "ArrowUp" && open) {
+    event.preventDefault();
+    setActive(active <= 0 ? results.length - 1 : active - 1);
+  } else if (event.key === "Enter") {
+    // Enter in the search box never sends the report.
+    event.preventDefault();
+    if (open) choose(active >= 0 ? active : 0);
+  } else if (event.key === "Escape" && open) {
+    event.preventDefault();
+    closeResults();
+  }
+});
+
+placeSearch.addEventListener("blur", () => setTimeout(closeResults, 150));
 
 // Announce problems (or the duplicate prompt) first: focus moves to them on load.
 const summary = document.getElementById("error-summary") || document.getElementById("duplicates");

@@ -65,3 +65,23 @@ def test_a_day_of_simulation_makes_some_lamps_fail(territory, monkeypatch, seed)
     for _hour in range(24):
         simulation.tick(now=timezone.now(), elapsed=3600, rng=rng)
     assert LightPoint.objects.exclude(status="ok").exists()
+
+
+def test_each_demo_street_becomes_one_place_at_the_centre_of_its_lamps(territory) -> None:
+    import random
+
+    from hypervisor import selectors as hypervisor_selectors
+    from lighting.demo import seed_street_places
+    from tests.lighting.factories import LightPointFactory
+
+    LightPointFactory(street="rue Monge", lat=47.3190, lon=5.0360)
+    LightPointFactory(street="rue Monge", lat=47.3200, lon=5.0370)
+    LightPointFactory(street="rue Monge", commune_insee="21166", lat=47.2900, lon=5.0050)
+    LightPointFactory(street="", lat=47.33, lon=5.05)
+    seed_street_places(rng=random.Random(1), log=lambda _message: None)
+    found = hypervisor_selectors.place_search(query="rue monge")
+    assert [(place["label"], place["kind"]) for place in found] == [
+        ("rue Monge, Chenôve", "street"),
+        ("rue Monge, Dijon", "street"),
+    ]
+    assert (found[1]["lat"], found[1]["lon"]) == (47.3195, 5.0365)
