@@ -99,6 +99,7 @@ def duplicate_candidates(
         {
             **{key: row[key] for key in PROMPT_FIELDS},
             "distance_m": round(row["distance_m"]),
+            "just_now": timezone.now() - row["created_at"] < timedelta(minutes=1),
             "photo_url": first_visible_photo_url(incident_id=row["incident_id"]),
         }
         for row in nearby[:5]

@@ -14,8 +14,10 @@ from hypervisor.access import public
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is the only key to this page: keep it out of referrers and shared caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is the only key to this page: keep it out of other sites' referrers and out
+    # of shared caches. Not "no-referrer": browsers then send "Origin: null" with the page's
+    # own form, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -58,7 +58,7 @@ def test_the_tracking_page_is_kept_out_of_caches_and_referrers(
 ) -> None:
     client.post("/signaler/", form_data())
     response = client.get(f"/suivi/{Report.objects.get().token}/")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
