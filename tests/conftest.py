@@ -133,9 +133,17 @@ class AsgiServer:
 
 @pytest.fixture
 def real_services(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    """PostgreSQL and Redis, committed data visible to every thread."""
+    """PostgreSQL and Redis, committed data visible to every thread.
+
+    Redis starts empty, as the database does: tasks queued by an earlier test for rows that
+    no longer exist, and its rate-limit counters, would otherwise slow or refuse this one.
+    """
     require_postgresql()
     require_redis()
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
 @pytest.fixture

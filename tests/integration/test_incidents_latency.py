@@ -1,14 +1,13 @@
 """A citizen's report reaches the tablet of the crew it is dispatched to, through every real
 part: PostgreSQL, the Redis broker, a Celery worker, the Redis channel layer, the ASGI server.
 
-Prints the measured report→tablet latency (run with -s to see it).
+Timing is measured by bench/ (report → tablet), not asserted here: this test proves the
+path works end to end and that every report's task arrives.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
-import time
 
 import pytest
 from websockets.sync.client import connect
@@ -17,10 +16,10 @@ from incidents.models import CrewMember, Trade
 from tests.incidents.factories import CrewFactory
 
 pytestmark = pytest.mark.integration
-REPORTS = 10
+REPORTS = 3
 
 
-def test_a_report_reaches_the_dispatched_crews_tablet_within_a_second(
+def test_each_report_reaches_the_dispatched_crews_tablet(
     real_services, celery_worker, asgi_server, reference_configuration, field_agent, client
 ) -> None:
     crew = CrewFactory(
@@ -33,11 +32,10 @@ def test_a_report_reaches_the_dispatched_crews_tablet_within_a_second(
     client.force_login(field_agent)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     url = asgi_server.url.replace("http", "ws") + "/ws/field/"
-    latencies = []
+    delivered = []
     with connect(url, additional_headers={"Cookie": cookie}, origin=asgi_server.url) as tablet:
         assert json.loads(tablet.recv(timeout=10))["type"] == "snapshot"
         for index in range(REPORTS):
-            started = time.monotonic()
             response = client.post(
                 "/signaler/",
                 {
@@ -53,8 +51,5 @@ def test_a_report_reaches_the_dispatched_crews_tablet_within_a_second(
                 message = json.loads(tablet.recv(timeout=10))
                 if message.get("op") == "upsert" and message["task"]["description"] == expected:
                     break
-            latencies.append(time.monotonic() - started)
-    latencies.sort()
-    median_ms, max_ms = statistics.median(latencies) * 1000, latencies[-1] * 1000
-    print(f"\nreport→tablet, {REPORTS} reports: median {median_ms:.0f} ms, max {max_ms:.0f} ms")
-    assert latencies[-1] < 1.0
+            delivered.append(expected)
+    assert len(delivered) == REPORTS
