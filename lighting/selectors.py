@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connections
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -19,6 +20,7 @@ from lighting.models import (
     LightingOverride,
     LightPoint,
     MonthlyEnergy,
+    StreetClass,
     Technology,
 )
 
@@ -161,3 +163,52 @@ def street_centres() -> list[dict[str, Any]]:
         .order_by("commune_insee", "street")
     )
     return [dict(row) for row in rows]
+
+
+# Columns of `light_point_rows`, in order: an inventory row as open data publishes it.
+LIGHT_POINT_ROW_FIELDS = (
+    "reference",
+    "lat",
+    "lon",
+    "commune_insee",
+    "street",
+    "street_class",
+    "technology",
+    "wattage",
+    "cabinet__reference",
+    "status",
+    "level",
+)
+
+
+def light_point_rows(
+    *, commune_insee: str | None = None, bbox: tuple[float, float, float, float] | None = None
+) -> list[tuple[Any, ...]]:
+    """Inventory and status of the light points as plain tuples, in LIGHT_POINT_ROW_FIELDS order.
+
+    The whole inventory is tens of thousands of rows: the ORM builds the query, the database
+    cursor returns the tuples itself, with no model instance or Python step per row.
+    Unordered (callers sort as they need).
+    """
+    points = LightPoint.objects.all()
+    if commune_insee:
+        points = points.filter(commune_insee=commune_insee)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        points = points.filter(
+            lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
+        )
+    query = points.values_list(*LIGHT_POINT_ROW_FIELDS).order_by()
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def light_point_vocabularies() -> dict[str, list[str]]:
+    """The values the coded columns of `light_point_rows` can take."""
+    return {
+        "status": list(LampStatus.values),
+        "street_class": list(StreetClass.values),
+        "technology": list(Technology.values),
+    }

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from hypervisor.selectors import asset_state_events
+from traffic.events import (
+    CrossroadCommunicationLost,
+    CrossroadCommunicationRestored,
+    CrossroadFaulted,
+    CrossroadRestored,
+)
 from traffic.models import (
     Bollard,
     BollardState,
@@ -100,3 +109,84 @@ def bollards() -> QuerySet[Bollard]:
 
 def cameras_by_reference(*, references: list[str]) -> list[Camera]:
     return list(Camera.objects.filter(reference__in=references))
+
+
+# Events after which a controller is out of normal operation (False) or back in it (True).
+_IN_SERVICE_AFTER = {
+    CrossroadFaulted.kind: False,
+    CrossroadCommunicationLost.kind: False,
+    CrossroadRestored.kind: True,
+    CrossroadCommunicationRestored.kind: True,
+}
+
+
+def _in_service_at_start(history: list[tuple[str, datetime]], start: datetime) -> bool:
+    """Whether the controller was in normal operation when the period began.
+
+    Its last event before the period says so; when the history holds none (never changed,
+    or purged), the first event of the period tells: a restoration ends a fault.
+    """
+    before = [kind for kind, at in history if at < start]
+    if before:
+        return _IN_SERVICE_AFTER[before[-1]]
+    return history[0][0] not in (CrossroadRestored.kind, CrossroadCommunicationRestored.kind)
+
+
+def _uptime(history: list[tuple[str, datetime]], start: datetime, end: datetime) -> float:
+    """Seconds of [start, end) in normal operation, replaying the state-change events."""
+    in_service, since, up = _in_service_at_start(history, start), start, 0.0
+    for kind, at in history:
+        at = min(max(at, since), end)  # times made monotonic, inside the period
+        if in_service:
+            up += (at - since).total_seconds()
+        in_service, since = _IN_SERVICE_AFTER[kind], at
+    if in_service:
+        up += (end - since).total_seconds()
+    return up
+
+
+def crossroad_availability_rows(
+    *, start: datetime, end: datetime
+) -> list[tuple[str, str, str, float, float, str, float]]:
+    """(reference, name, commune INSEE, lat, lon, state, availability) of every crossroad.
+
+    Availability is the share of [start, end) the controller spent in normal operation
+    (not in fault, flashing, dark or silent), replayed from its state-change events. A
+    crossroad without any has been in its present state since `state_since` (or always).
+    """
+    period = (end - start).total_seconds()
+    histories: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    for reference, kind, at in asset_state_events(
+        asset_type="crossroad", kinds=_IN_SERVICE_AFTER, start=start, end=end
+    ):
+        histories[reference].append((kind, at))
+    rows = []
+    for reference, name, insee, lat, lon, state, since in Crossroad.objects.order_by().values_list(
+        "reference", "name", "commune_insee", "lat", "lon", "state", "state_since"
+    ):
+        history = histories.get(reference)
+        if history:
+            up = _uptime(history, start, end)
+        elif state == ControllerState.NORMAL:
+            up = period
+        else:
+            up = min(max((since - start).total_seconds(), 0.0), period) if since else 0.0
+        share = round(up / period, 4) if period > 0 else 1.0
+        rows.append((reference, name, insee, lat, lon, state, share))
+    return rows
+
+
+def crossroad_vocabularies() -> dict[str, list[str]]:
+    return {"status": list(ControllerState.values)}
+
+
+def camera_vocabularies() -> dict[str, list[str]]:
+    return {
+        "kind": list(Camera.Kind.values),
+        "purpose": list(Camera.Purpose.values),
+        "status": list(CameraStatus.values),
+    }
+
+
+def bollard_vocabularies() -> dict[str, list[str]]:
+    return {"status": list(BollardState.values)}

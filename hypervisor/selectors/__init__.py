@@ -12,6 +12,7 @@ from hypervisor.selectors.control import (
     kpi_board,
     procedure_view,
 )
+from hypervisor.selectors.history import asset_state_events
 from hypervisor.selectors.live import (
     live_catch_up,
     live_deltas_for,
@@ -35,6 +36,7 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "asset_state_events",
     "audit_actions",
     "audit_entries",
     "commune_at",

@@ -28,6 +28,13 @@ from incidents.selectors.public import (
     incident_public_view,
     incident_status_of,
 )
+from incidents.selectors.publication import (
+    incident_category_codes,
+    incident_deadline_counts,
+    incident_priority_codes,
+    incident_publication_rows,
+    incident_status_codes,
+)
 from incidents.selectors.queue import operator_queue
 
 __all__ = [
@@ -44,10 +51,15 @@ __all__ = [
     "crew_of_user_by_crew_id",
     "crew_task_list",
     "field_snapshot",
+    "incident_category_codes",
+    "incident_deadline_counts",
     "incident_list_open_near",
     "incident_map_feature",
     "incident_map_features",
+    "incident_priority_codes",
     "incident_public_view",
+    "incident_publication_rows",
+    "incident_status_codes",
     "incident_status_of",
     "operator_queue",
     "site_key_near",

@@ -256,6 +256,7 @@ def crossroads_detect_silent(*, now: datetime | None = None) -> int:
                 asset_id=crossroad.reference, lat=crossroad.lat, lon=crossroad.lon,
                 severity="minor",
                 silent_minutes=int((now - crossroad.last_seen_at).total_seconds() // 60),
+                occurred_at=now,
             )
         )  # fmt: skip
     return len(silent)
