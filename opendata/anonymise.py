@@ -1,14 +1,18 @@
 """Anonymisation of incidents before publication.
 
-Only five facts of an incident are ever read (day, commune, category, status, location);
-free text, photos and reporter data never enter this module. Locations are snapped to the
-centre of a square grid drawn in Lambert-93 metres (or replaced by the commune's inner
-point), times are cut to the day, and the k-threshold is applied to the whole table:
+Only these facts of an incident are ever read: its id, day, commune, category, status and
+location; free text, photos and reporter data never enter this module. Locations are
+snapped to the centre of a square grid drawn in Lambert-93 metres (or replaced by the
+commune's inner point), times are cut to the day, and the k-threshold is applied to the
+whole table:
 
 1. rows are grouped into (commune, month, category) cells;
 2. every cell with fewer than k rows has its category replaced by OTHER_CATEGORY, which
    merges the small cells of one commune and month into one;
 3. a merged cell still under k is dropped.
+
+Tables of counts (deadlines met per month, service and priority) follow the same rule with
+`threshold_counts`: a cell under k is merged into OTHER_CATEGORY within its group.
 
 Because the threshold runs once on the complete table and every request filters the
 already-published rows, no combination of filters can bring back a dropped cell.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -68,31 +72,60 @@ def stable_id(*parts: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
+def snap_all(
+    lats: Sequence[float], lons: Sequence[float], *, grid_m: int
+) -> list[tuple[float, float]]:
+    """(lon, lat) of the centre of each point's grid cell, grid in Lambert-93 metres.
+
+    Whole coordinate arrays go through the projection at once.
+    """
+    if not lats:
+        return []
+    xs, ys = _TO_L93.transform(list(lons), list(lats))
+    cxs = [(x // grid_m) * grid_m + grid_m / 2 for x in xs]
+    cys = [(y // grid_m) * grid_m + grid_m / 2 for y in ys]
+    out_lons, out_lats = _FROM_L93.transform(cxs, cys)
+    return [(round(lon, 6), round(lat, 6)) for lon, lat in zip(out_lons, out_lats, strict=True)]
+
+
 def snap_to_grid(*, lat: float, lon: float, grid_m: int) -> tuple[float, float]:
-    """(lon, lat) of the centre of the grid cell holding the point, grid in Lambert-93 metres."""
-    x, y = _TO_L93.transform(lon, lat)
-    cx = (x // grid_m) * grid_m + grid_m / 2
-    cy = (y // grid_m) * grid_m + grid_m / 2
-    out_lon, out_lat = _FROM_L93.transform(cx, cy)
-    return round(out_lon, 6), round(out_lat, 6)
+    """(lon, lat) of the centre of the grid cell holding the point."""
+    return snap_all([lat], [lon], grid_m=grid_m)[0]
+
+
+def coarsen_all(
+    records: Sequence[Record],
+    *,
+    mode: str,
+    grid_m: int,
+    centroids: dict[str, tuple[float, float]],
+) -> list[Row]:
+    """Records cut to the day, placed at their grid cell's centre or their commune's point."""
+    grid = snap_all([r.lat for r in records], [r.lon for r in records], grid_m=grid_m)
+    rows = []
+    for record, cell in zip(records, grid, strict=True):
+        if mode == COMMUNE and record.commune_insee in centroids:
+            lon, lat = centroids[record.commune_insee]
+        else:
+            lon, lat = cell
+        rows.append(
+            Row(
+                id=stable_id("incident", record.source_id),
+                day=record.day.isoformat(),
+                commune_insee=record.commune_insee,
+                category=record.category,
+                status=record.status,
+                lat=lat,
+                lon=lon,
+            )
+        )
+    return rows
 
 
 def coarsen(
     record: Record, *, mode: str, grid_m: int, centroids: dict[str, tuple[float, float]]
 ) -> Row:
-    if mode == COMMUNE and record.commune_insee in centroids:
-        lon, lat = centroids[record.commune_insee]
-    else:
-        lon, lat = snap_to_grid(lat=record.lat, lon=record.lon, grid_m=grid_m)
-    return Row(
-        id=stable_id("incident", record.source_id),
-        day=record.day.isoformat(),
-        commune_insee=record.commune_insee,
-        category=record.category,
-        status=record.status,
-        lat=lat,
-        lon=lon,
-    )
+    return coarsen_all([record], mode=mode, grid_m=grid_m, centroids=centroids)[0]
 
 
 def cell_of(row: Row) -> tuple[str, str, str]:
@@ -119,5 +152,40 @@ def publishable(
     centroids: dict[str, tuple[float, float]],
 ) -> list[Row]:
     """The published table: coarsened rows, thresholded as a whole, in id order."""
-    coarse = [coarsen(r, mode=mode, grid_m=grid_m, centroids=centroids) for r in records]
+    coarse = coarsen_all(list(records), mode=mode, grid_m=grid_m, centroids=centroids)
     return sorted(apply_threshold(coarse, k=k), key=lambda row: row.id)
+
+
+@dataclass(frozen=True)
+class CountCell:
+    """Counts of one `detail` (a priority, say) within a `group` (a month and service)."""
+
+    group: tuple[str, ...]
+    detail: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def threshold_counts(cells: Iterable[CountCell], *, k: int) -> list[CountCell]:
+    """The same rule for tables of counts: a cell counting fewer than k incidents has its
+    detail replaced by OTHER_CATEGORY, which sums the small cells of its group; a merged
+    cell still under k is dropped. Groups keep their input order, merged cells come last.
+    """
+    kept: list[CountCell] = []
+    merged: dict[tuple[str, ...], list[int]] = {}
+    for cell in cells:
+        if cell.total >= k:
+            kept.append(cell)
+            continue
+        sums = merged.setdefault(cell.group, [0] * len(cell.counts))
+        for i, count in enumerate(cell.counts):
+            sums[i] += count
+    kept += [
+        CountCell(group=group, detail=OTHER_CATEGORY, counts=tuple(sums))
+        for group, sums in merged.items()
+        if sum(sums) >= k
+    ]
+    return kept

@@ -94,9 +94,8 @@ def catalogue_graph(
         graph.add((node, DCTERMS.publisher, publisher))
         graph.add((node, DCAT.contactPoint, contact))
         graph.add((node, DCTERMS.modified, stamp))
-        graph.add(
-            (node, DCAT.landingPage, _typed(graph, f"{catalogue}#{dataset.slug}", FOAF.Document))
-        )
+        page = absolute("opendata:dataset", (dataset.slug,))
+        graph.add((node, DCAT.landingPage, _typed(graph, page, FOAF.Document)))
         frequency = _typed(graph, f"{EU_FREQUENCY}{dataset.frequency}", DCTERMS.Frequency)
         graph.add((node, DCTERMS.accrualPeriodicity, frequency))
         for keyword in dataset.keywords:

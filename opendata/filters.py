@@ -80,6 +80,18 @@ def _date(raw: str, parameter: str) -> str:
         raise BadParameter(parameter, _("expected a date as YYYY-MM-DD")) from None
 
 
+def _check_value(dataset: Dataset, parameter: str, raw: str) -> None:
+    """A coded column accepts only its codes, so a typo is a 400 rather than no rows."""
+    column = dataset.column(FILTER_COLUMNS[parameter])
+    if column.values is None:
+        return
+    allowed = column.values()
+    if raw not in allowed:
+        raise BadParameter(
+            parameter, _("expected one of: %(values)s") % {"values": ", ".join(allowed)}
+        )
+
+
 def parse_filters(query: Mapping[str, str], dataset: Dataset) -> Filters:
     values: dict[str, Any] = {}
     for parameter in FILTER_PARAMETERS:
@@ -91,6 +103,8 @@ def parse_filters(query: Mapping[str, str], dataset: Dataset) -> Filters:
             raise BadParameter(parameter, _("this dataset cannot be filtered this way"))
         if parameter == "commune" and raw not in territory.commune_names():
             raise BadParameter(parameter, _("no commune has this INSEE code"))
+        if parameter in ("category", "status"):
+            _check_value(dataset, parameter, raw)
         if parameter == "bbox":
             values[parameter] = parse_bbox(raw)
         elif family == "date":
@@ -120,7 +134,13 @@ def apply(snap: Snapshot, filters: Filters) -> list[int]:
         wanted = getattr(filters, parameter)
         if wanted is not None:
             checks.append((names.index(FILTER_COLUMNS[parameter]), wanted))
-    day = names.index("date") if "date" in names else -1
+    date_column = dataset.date_column
+    day = names.index(date_column) if date_column else -1
+    # A month column (YYYY-MM) is compared with the month of each bound: a month is kept
+    # when any of its days lies in the range.
+    width = 7 if date_column == "month" else 10
+    date_from = filters.date_from[:width] if filters.date_from else None
+    date_to = filters.date_to[:width] if filters.date_to else None
     lon = names.index("lon") if "lon" in names else -1
     lat = names.index("lat") if "lat" in names else -1
     kept = []
@@ -128,9 +148,9 @@ def apply(snap: Snapshot, filters: Filters) -> list[int]:
         row = rows[index]
         if any(row[column] != wanted for column, wanted in checks):
             continue
-        if filters.date_from and str(row[day]) < filters.date_from:
+        if date_from and str(row[day]) < date_from:
             continue
-        if filters.date_to and str(row[day]) > filters.date_to:
+        if date_to and str(row[day]) > date_to:
             continue
         if filters.bbox:
             min_lon, min_lat, max_lon, max_lat = filters.bbox

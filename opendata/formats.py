@@ -1,7 +1,8 @@
 """Renderers: GeoJSON, CSV, JSON records and the Frictionless Table Schema of a dataset.
 
-They work on the snapshot's tuples directly; 35,000 features are one `json.dumps` of plain
-lists and dictionaries, with the projection done on whole coordinate arrays.
+They work on the snapshot's tuples directly: point layers are spliced by one bytes format
+over zipped, column-encoded values (no dictionary or serializer per feature), area layers
+are one `json.dumps`, and projections run on whole coordinate arrays.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import mapping, shape
 from shapely.ops import transform
 
-from opendata.datasets import Dataset
+from opendata.datasets import Column, Dataset
 from opendata.filters import LAMBERT93
 from opendata.store import Snapshot
 
@@ -77,65 +78,73 @@ def features(snap: Snapshot, indexes: list[int], crs: str) -> list[dict[str, Any
     ]
 
 
-def _encoded(values: Sequence[Any], column_type: str) -> Iterable[str]:
-    """JSON text of each value, in C-level loops when the column allows it."""
-    numeric = column_type in ("number", "integer")
-    if numeric:
-        return ("null" if v is None else repr(v) for v in values)
-    if set(map(type, values)) == {str}:
-        return map(encode_string, values)
-    return ("null" if v is None else encode_string(str(v)) for v in values)
+def _json_bytes(values: Sequence[Any], column_type: str) -> tuple[bytes, Iterable[Any]]:
+    """A bytes %-format placeholder for a column, and the values to feed it.
+
+    Numbers go to the format raw when none is missing; text is encoded to UTF-8 JSON in
+    C-level loops, each distinct value once when the column repeats its values (status,
+    commune, street, cabinet…).
+    """
+    if column_type in ("number", "integer"):
+        if None not in values:
+            return b"%r", values
+        return b"%s", [b"null" if v is None else b"%r" % v for v in values]
+    distinct = set(values)
+    if not all(type(value) is str for value in distinct):
+        return b"%s", [b"null" if v is None else encode_string(str(v)).encode() for v in values]
+    if len(distinct) * 2 <= len(values):
+        table = {value: encode_string(value).encode() for value in distinct}
+        return b"%s", list(map(table.__getitem__, values))
+    return b"%s", list(map(str.encode, map(encode_string, values)))
 
 
-def _placeholder(values: Sequence[Any], column_type: str) -> tuple[str, Iterable[Any]]:
-    """A %-format placeholder and the values to feed it: raw numbers when none is null."""
-    if column_type in ("number", "integer") and None not in values:
-        return "%r", values
-    return "%s", _encoded(values, column_type)
+def _point_features(snap: Snapshot, indexes: list[int], crs: str) -> bytes:
+    """Point features, comma-separated, spliced by one bytes format over zipped columns.
 
-
-def _point_features(snap: Snapshot, indexes: list[int], crs: str) -> str:
-    """Point features spliced by one format string over zipped columns.
-
-    No dictionary and no Python call per feature: strings are encoded column by column,
-    numbers go straight to `str.__mod__`, coordinates are printed to about a centimetre
-    (7 decimals of a degree, or 2 of a Lambert-93 metre).
+    No dictionary and no Python call per feature: each column is encoded on its own (see
+    `_json_bytes`) and `bytes.__mod__` fills one template per feature, straight into UTF-8.
+    Coordinates are printed to about a centimetre (7 decimals of a degree, or 2 of a
+    Lambert-93 metre).
     """
     if not indexes:
-        return ""
+        return b""
     columns = snap.dataset.columns
     names = snap.dataset.column_names
     rows = snap.table.rows
     selected = rows if len(indexes) == len(rows) else [rows[i] for i in indexes]
     by_column = list(zip(*selected, strict=True))
-    lons = list(by_column[names.index("lon")])
-    lats = list(by_column[names.index("lat")])
+    lons = by_column[names.index("lon")]
+    lats = by_column[names.index("lat")]
     if crs == LAMBERT93:
-        xs, ys = _TO_L93.transform(lons, lats)
-        coordinate = "%.2f"
+        xs, ys = _TO_L93.transform(list(lons), list(lats))
+        coordinate = b"%.2f"
     else:
         xs, ys = lons, lats
-        coordinate = "%.7f"
-    id_placeholder, ids = _placeholder(by_column[0], columns[0].type)
+        coordinate = b"%.7f"
+    id_placeholder, ids = _json_bytes(by_column[0], columns[0].type)
     properties, values = [], []
     for i, name in enumerate(names):
         if name in ("lon", "lat"):
             continue
-        placeholder, encoded = _placeholder(by_column[i], columns[i].type)
-        properties.append(encode_string(name).replace("%", "%%") + ":" + placeholder)
+        placeholder, encoded = (
+            (id_placeholder, ids) if i == 0 else _json_bytes(by_column[i], columns[i].type)
+        )
+        properties.append(encode_string(name).encode().replace(b"%", b"%%") + b":" + placeholder)
         values.append(encoded)
-    template = (
-        '{"type":"Feature","id":' + id_placeholder + ',"geometry":{"type":"Point",'
-        '"coordinates":['
-        + coordinate
-        + ","
-        + coordinate
-        + ']},"properties":{'
-        + ",".join(properties)
-        + "}}"
+    template = b"".join(
+        [
+            b'{"type":"Feature","id":',
+            id_placeholder,
+            b',"geometry":{"type":"Point","coordinates":[',
+            coordinate,
+            b",",
+            coordinate,
+            b']},"properties":{',
+            b",".join(properties),
+            b"}}",
+        ]
     )
-    features = zip(ids, xs, ys, *values, strict=True)
-    return ",".join(map(template.__mod__, features))
+    return b",".join(map(template.__mod__, zip(ids, xs, ys, *values, strict=True)))
 
 
 def geojson(snap: Snapshot, indexes: list[int], crs: str, **extra: Any) -> bytes:
@@ -143,7 +152,7 @@ def geojson(snap: Snapshot, indexes: list[int], crs: str, **extra: Any) -> bytes
         document = {"type": "FeatureCollection", **extra, "features": features(snap, indexes, crs)}
         return dumps(document)
     head = dumps({"type": "FeatureCollection", **extra})[:-1]
-    return f'{head.decode()},"features":[{_point_features(snap, indexes, crs)}]}}'.encode()
+    return b"".join([head, b',"features":[', _point_features(snap, indexes, crs), b"]}"])
 
 
 def records(snap: Snapshot, indexes: list[int]) -> list[dict[str, Any]]:
@@ -170,6 +179,14 @@ def csv_bytes(snap: Snapshot, indexes: list[int]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _constraints(column: Column) -> dict[str, Any]:
+    if column.name == "id":
+        return {"constraints": {"required": True, "unique": True}}
+    if column.values is not None:
+        return {"constraints": {"enum": column.values()}}
+    return {}
+
+
 def table_schema(dataset: Dataset) -> dict[str, Any]:
     """The Frictionless Table Schema the CSV export follows."""
     return {
@@ -178,11 +195,7 @@ def table_schema(dataset: Dataset) -> dict[str, Any]:
                 "name": column.name,
                 "type": column.type,
                 "description": str(column.description),
-                **(
-                    {"constraints": {"required": True, "unique": True}}
-                    if column.name == "id"
-                    else {}
-                ),
+                **_constraints(column),
             }
             for column in dataset.columns
         ],

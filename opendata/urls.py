@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("opendata/catalog.jsonld", catalogue.catalogue_jsonld, name="catalogue-jsonld"),
     path("opendata/catalog.ttl", catalogue.catalogue_turtle, name="catalogue-turtle"),
     path("opendata/cle-api/", catalogue.api_key_request, name="api-key"),
+    path("opendata/<slug:slug>/", catalogue.dataset_page, name="dataset"),
     path("api/v1/datasets/", api.DatasetListView.as_view(), name="api-list"),
     path("api/v1/datasets/<slug:slug>/", api.DatasetDetailView.as_view(), name="api-detail"),
     path("api/v1/datasets/<slug:slug>/records/", api.RecordsView.as_view(), name="api-records"),

@@ -2,29 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from incidents import selectors as incidents
+from lighting import selectors as lighting
 from opendata.datasets import sources
 from opendata.datasets.base import Column, Dataset
+from traffic import selectors as traffic
 
 ID = Column("id", "string", _("Stable identifier"))
 LON = Column("lon", "number", _("Longitude (WGS84)"))
 LAT = Column("lat", "number", _("Latitude (WGS84)"))
 COMMUNE = Column("commune_insee", "string", _("INSEE code of the commune"))
-STATUS = Column("status", "string", _("Operating status"))
+MONTH = Column("month", "string", _("Month (YYYY-MM)"))
+
+
+def _vocabulary(read: Callable[[], dict[str, list[str]]], name: str) -> Callable[[], list[str]]:
+    return lambda: read()[name]
+
+
+def _status(read: Callable[[], dict[str, list[str]]]) -> Column:
+    return Column("status", "string", _("Operating status"), _vocabulary(read, "status"))
+
 
 ALL = [
     Dataset(
         slug="light-points",
-        title=_("Street light points"),
-        description=_("Every public light point of the metropolis with its current status."),
-        columns=(ID, LAT, LON, STATUS, Column("level", "integer", _("Current level (%)"))),
+        title=_("Street light points: inventory and status"),
+        description=_(
+            "Every public light point of the metropolis: place, commune, street, lamp "
+            "technology and wattage, feeder cabinet, and its operating status and current "
+            "level."
+        ),
+        columns=(
+            ID,
+            LAT,
+            LON,
+            COMMUNE,
+            Column("street", "string", _("Street")),
+            Column(
+                "street_class",
+                "string",
+                _("Street class (lighting profile)"),
+                _vocabulary(lighting.light_point_vocabularies, "street_class"),
+            ),
+            Column(
+                "technology",
+                "string",
+                _("Lamp technology"),
+                _vocabulary(lighting.light_point_vocabularies, "technology"),
+            ),
+            Column("wattage", "integer", _("Nominal wattage (W)")),
+            Column("cabinet", "string", _("Reference of the feeder cabinet")),
+            _status(lighting.light_point_vocabularies),
+            Column("level", "integer", _("Current level (%)")),
+        ),
         load=sources.light_points,
         frequency="CONTINUOUS",
         keywords=("éclairage public", "lighting"),
         spatial=True,
-        filters=frozenset({"bbox", "status"}),
+        filters=frozenset({"bbox", "status", "commune"}),
     ),
     Dataset(
         slug="lighting-energy",
@@ -36,7 +76,7 @@ ALL = [
         columns=(
             ID,
             COMMUNE,
-            Column("month", "string", _("Month (YYYY-MM)")),
+            MONTH,
             Column("consumed_kwh", "number", _("Energy used (kWh)")),
             Column("baseline_kwh", "number", _("Pre-renovation baseline (kWh)")),
             Column("savings", "number", _("Share saved against the baseline (0 to 1)")),
@@ -44,18 +84,33 @@ ALL = [
         load=sources.lighting_energy,
         frequency="MONTHLY",
         keywords=("énergie", "energy"),
-        filters=frozenset({"commune"}),
+        filters=frozenset({"commune", "date"}),
     ),
     Dataset(
         slug="crossroads",
-        title=_("Signalised crossroads"),
-        description=_("Crossroads with traffic lights and the state of their controller."),
-        columns=(ID, LAT, LON, STATUS),
+        title=_("Signalised crossroads and their availability"),
+        description=_(
+            "Crossroads with traffic lights, the present state of their controller and the "
+            "share of the last 30 days it spent in normal operation."
+        ),
+        columns=(
+            ID,
+            Column("name", "string", _("Name")),
+            COMMUNE,
+            LAT,
+            LON,
+            _status(traffic.crossroad_vocabularies),
+            Column(
+                "availability",
+                "number",
+                _("Share of the last 30 days in normal operation (0 to 1)"),
+            ),
+        ),
         load=sources.crossroads,
         frequency="CONTINUOUS",
         keywords=("feux tricolores", "traffic signals"),
         spatial=True,
-        filters=frozenset({"bbox", "status"}),
+        filters=frozenset({"bbox", "status", "commune"}),
     ),
     Dataset(
         slug="cameras",
@@ -66,9 +121,19 @@ ALL = [
             LON,
             LAT,
             COMMUNE,
-            Column("kind", "string", _("Kind of camera")),
-            Column("purpose", "string", _("Purpose")),
-            STATUS,
+            Column(
+                "kind",
+                "string",
+                _("Kind of camera"),
+                _vocabulary(traffic.camera_vocabularies, "kind"),
+            ),
+            Column(
+                "purpose",
+                "string",
+                _("Purpose"),
+                _vocabulary(traffic.camera_vocabularies, "purpose"),
+            ),
+            _status(traffic.camera_vocabularies),
         ),
         load=sources.cameras,
         frequency="DAILY",
@@ -86,7 +151,7 @@ ALL = [
             LAT,
             COMMUNE,
             Column("access_point", "string", _("Access point")),
-            STATUS,
+            _status(traffic.bollard_vocabularies),
         ),
         load=sources.bollards,
         frequency="DAILY",
@@ -98,8 +163,9 @@ ALL = [
         slug="incidents",
         title=_("Incidents in public space (anonymised)"),
         description=_(
-            "Open incidents: day, commune, category and a coarsened location. Small groups "
-            "are merged or withheld; see the method in the documentation."
+            "Every incident reported in public space, open or closed: day, commune, category, "
+            "status and a coarsened location. Small groups are merged or withheld; see the "
+            "method in the documentation."
         ),
         columns=(
             ID,
@@ -107,8 +173,8 @@ ALL = [
             LAT,
             Column("date", "date", _("Day reported")),
             COMMUNE,
-            Column("category", "string", _("Category")),
-            STATUS,
+            Column("category", "string", _("Category code"), sources.incident_categories),
+            Column("status", "string", _("Incident status"), incidents.incident_status_codes),
         ),
         load=sources.incidents_anonymised,
         frequency="DAILY",
@@ -119,17 +185,26 @@ ALL = [
     Dataset(
         slug="service-sla",
         title=_("Deadlines met per service and month"),
-        description=_("Share of incidents resolved by their deadline, by service and priority."),
+        description=_(
+            "Incidents resolved each month by each service and priority: how many by their "
+            "deadline, how many late, and the share on time. Small groups are merged or "
+            "withheld."
+        ),
         columns=(
             ID,
-            Column("month", "string", _("Month (YYYY-MM)")),
-            Column("service", "string", _("Service")),
-            Column("priority", "string", _("Priority")),
-            Column("share_met", "number", _("Deadlines met (%)")),
+            MONTH,
+            Column("service", "string", _("Service code")),
+            Column("service_name", "string", _("Service")),
+            Column("priority", "string", _("Priority"), sources.sla_priorities),
+            Column("on_time", "integer", _("Resolved by the deadline")),
+            Column("late", "integer", _("Resolved after the deadline")),
+            Column("total", "integer", _("Resolved")),
+            Column("share_on_time", "number", _("Share resolved by the deadline (0 to 1)")),
         ),
         load=sources.service_sla,
         frequency="MONTHLY",
         keywords=("qualité de service", "service level"),
+        filters=frozenset({"date"}),
     ),
     Dataset(
         slug="communes",

@@ -1,4 +1,4 @@
-"""Row loaders: every read goes through another app's selectors or the hypervisor registry.
+"""Row loaders: every read goes through another app's selectors.
 
 Loaders return plain tuples (never model instances), already in column order, so that the
 formats can stream 35,000 rows without a serializer per object.
@@ -7,49 +7,34 @@ formats can stream 35,000 rows without a serializer per object.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from hypervisor import selectors as territory
-from hypervisor.registry import registry
 from incidents import selectors as incidents
 from lighting import selectors as lighting
 from opendata import anonymise
 from opendata.datasets.base import Table
 from traffic import selectors as traffic
 
-# Wide enough to hold every asset of the territory: the layers read by bounding box.
-WHOLE_WORLD = (-180.0, -90.0, 180.0, 90.0)
-# At this zoom the equipment layers return points, not clusters.
-POINT_ZOOM = 22
-
-
-def _layer_rows(name: str, columns: list[str]) -> list[tuple[Any, ...]]:
-    """The layer's point rows, with its fields picked by name in the order asked for."""
-    layer = registry.layer(name)
-    tile = layer.tile(bbox=WHOLE_WORLD, zoom=POINT_ZOOM)  # type: ignore[attr-defined]
-    fields = tile["fields"]
-    if fields[: len(columns)] == columns:
-        return (
-            list(map(tuple, tile["rows"]))
-            if len(fields) == len(columns)
-            else [tuple(row[: len(columns)]) for row in tile["rows"]]
-        )
-    pick = itemgetter(*(fields.index(column) for column in columns))
-    return list(map(pick, tile["rows"]))
+# The crossroads' availability is the share of this many days in normal operation.
+AVAILABILITY_DAYS = 30
+# Service code of the incidents resolved without a competent service.
+UNROUTED = "non-affecte"
 
 
 def light_points() -> Table:
-    """Inventory and status, read from the lighting layer as tuples, not objects."""
-    return Table(rows=_layer_rows("lighting", ["id", "lat", "lon", "status", "level"]))
+    """Inventory and status, straight from the lighting selector's cursor."""
+    return Table(rows=lighting.light_point_rows())
 
 
 def crossroads() -> Table:
-    return Table(rows=_layer_rows("signals", ["id", "lat", "lon", "status"]))
+    end = timezone.now()
+    start = end - timedelta(days=AVAILABILITY_DAYS)
+    return Table(rows=traffic.crossroad_availability_rows(start=start, end=end))
 
 
 def cameras() -> Table:
@@ -69,13 +54,17 @@ def bollards() -> Table:
 def _months_back(count: int) -> list[date]:
     first = timezone.localdate().replace(day=1)
     months = [first]
-    for _ in range(count - 1):
+    for _step in range(count - 1):
         months.append((months[-1] - timedelta(days=1)).replace(day=1))
     return sorted(months)
 
 
 def _next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def lighting_energy() -> Table:
@@ -101,21 +90,47 @@ def lighting_energy() -> Table:
     return Table(rows=rows)
 
 
+def sla_priorities() -> list[str]:
+    return [*incidents.incident_priority_codes(), anonymise.OTHER_CATEGORY]
+
+
 def service_sla() -> Table:
-    """Share of incidents resolved by their deadline, per month, service and priority."""
-    kpi: Any = next(
-        k for k in incidents.KPIS if getattr(k, "key", "") == "incidents.sla_compliance"
+    """Incidents resolved on time and late per month, service and priority (k-thresholded)."""
+    months = _months_back(settings.OPENDATA_HISTORY_MONTHS)
+    counts = incidents.incident_deadline_counts(
+        start=_local_midnight(months[0]), end=_local_midnight(_next_month(months[-1]))
     )
-    tz = timezone.get_current_timezone()
-    rows = []
     with translation.override(settings.LANGUAGE_CODE):
-        for month in _months_back(settings.OPENDATA_HISTORY_MONTHS):
-            start = timezone.make_aware(datetime.combine(month, time.min), tz)
-            end = timezone.make_aware(datetime.combine(_next_month(month), time.min), tz)
-            for name, share in kpi.compute(start=start, end=end)["by"].items():
-                service, _sep, priority = name.partition(" · ")
-                key = anonymise.stable_id("sla", f"{month:%Y-%m}", service, priority)
-                rows.append((key, month.strftime("%Y-%m"), service, priority, share))
+        unrouted = _("Unrouted")
+    cells = anonymise.threshold_counts(
+        [
+            anonymise.CountCell(
+                group=(f"{month:%Y-%m}", code or UNROUTED, name or unrouted),
+                detail=priority,
+                counts=(on_time, late),
+            )
+            for month, code, name, priority, on_time, late in counts
+        ],
+        k=settings.OPENDATA_K_THRESHOLD,
+    )
+    rows = []
+    for cell in cells:
+        month, code, name = cell.group
+        on_time, late = cell.counts
+        total = on_time + late
+        rows.append(
+            (
+                f"{month}-{code}-{cell.detail}",
+                month,
+                code,
+                name,
+                cell.detail,
+                on_time,
+                late,
+                total,
+                round(on_time / total, 4),
+            )
+        )
     return Table(rows=rows)
 
 
@@ -139,22 +154,25 @@ def communes() -> Table:
     return Table(rows=rows, shapes=shapes)
 
 
+def incident_categories() -> list[str]:
+    return [*incidents.incident_category_codes(), anonymise.OTHER_CATEGORY]
+
+
 def incidents_anonymised() -> Table:
-    """Located incidents, coarsened and thresholded on the whole table (see anonymise.py)."""
-    names = {name: insee for insee, name in territory.commune_names().items()}
-    with translation.override(settings.LANGUAGE_CODE):
-        features = incidents.incident_map_features()
+    """Every published incident, coarsened and thresholded as a whole (see anonymise.py)."""
     records = [
         anonymise.Record(
-            source_id=str(feature["id"]),
-            day=timezone.localdate(datetime.fromisoformat(feature["created_at"])),
-            commune_insee=names.get(feature["commune"], ""),
-            category=feature["category"],
-            status=feature["status"],
-            lat=feature["lat"],
-            lon=feature["lon"],
+            source_id=str(pk),
+            day=timezone.localdate(created_at),
+            commune_insee=insee,
+            category=category,
+            status=status,
+            lat=lat,
+            lon=lon,
         )
-        for feature in features
+        for pk, created_at, insee, category, status, lat, lon in (
+            incidents.incident_publication_rows()
+        )
     ]
     published = anonymise.publishable(
         records,

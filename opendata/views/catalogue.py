@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django_ratelimit.core import is_ratelimited
 
 from hypervisor.access import public
 from opendata import datasets, dcat, services, store
+from opendata.datasets import Dataset
 from opendata.forms import ApiKeyRequestForm
 from opendata.views import http
 
@@ -23,20 +24,32 @@ def _graph_body(request: HttpRequest, rdf_format: str) -> bytes:
     return graph.serialize(format=rdf_format).encode()
 
 
-@public
-def catalogue(request: HttpRequest) -> HttpResponse:
+# How many rows a dataset page shows as a preview.
+PREVIEW_ROWS = 10
+# An example of each filter, as the dataset page offers it.
+FILTER_EXAMPLES = {
+    "commune": "commune=21231",
+    "category": "category=eclairage-panne",
+    "status": "status=",
+    "date": "date_from=2026-01-01&date_to=2026-06-30",
+    "bbox": "bbox=5.02,47.31,5.05,47.33",
+}
+
+
+def _frequency(dataset: Dataset) -> str:
     frequencies = {
         "CONTINUOUS": _("continuously"),
         "DAILY": _("daily"),
         "MONTHLY": _("monthly"),
         "ANNUAL": _("yearly"),
     }
+    return str(frequencies.get(dataset.frequency, dataset.frequency))
+
+
+@public
+def catalogue(request: HttpRequest) -> HttpResponse:
     entries = [
-        {
-            "dataset": dataset,
-            "frequency": frequencies.get(dataset.frequency, dataset.frequency),
-            "columns": dataset.columns,
-        }
+        {"dataset": dataset, "frequency": _frequency(dataset), "columns": dataset.columns}
         for dataset in datasets.published()
     ]
     return render(
@@ -90,4 +103,44 @@ def api_key_request(request: HttpRequest) -> HttpResponse:
         "opendata/api_key.html",
         {"form": form, "issued": issued, "key_rate": settings.OPENDATA_RATE_KEY},
         status=status,
+    )
+
+
+def _filter_examples(dataset: Dataset) -> list[str]:
+    examples = []
+    for family in sorted(dataset.filters):
+        example = FILTER_EXAMPLES[family]
+        if family == "status":
+            values = dataset.column("status").values
+            example += values()[0] if values else ""
+        examples.append(example)
+    return examples
+
+
+@public
+def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One dataset for people: what it holds, how to filter it, its columns and first rows."""
+    dataset = datasets.get(slug)
+    if dataset is None:
+        raise Http404(slug)
+    snap = store.snapshot(dataset)
+    columns = [
+        {"column": column, "values": column.values() if column.values else []}
+        for column in dataset.columns
+    ]
+    return render(
+        request,
+        "opendata/dataset.html",
+        {
+            "dataset": dataset,
+            "frequency": _frequency(dataset),
+            "columns": columns,
+            "rows": snap.table.rows[:PREVIEW_ROWS],
+            "count": len(snap.ids),
+            "modified": snap.modified,
+            "filter_examples": _filter_examples(dataset),
+            "licence_name": settings.OPENDATA_LICENCE_NAME,
+            "licence_url": settings.OPENDATA_LICENCE_URL,
+            "k_threshold": settings.OPENDATA_K_THRESHOLD,
+        },
     )

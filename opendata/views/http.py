@@ -1,24 +1,26 @@
 """Response plumbing shared by every open-data endpoint.
 
-Conditional GET (ETag and Last-Modified), gzip when the client accepts it (compressed
-bodies of cached layers are cached too), CORS for reads, and the error format.
+Conditional GET (ETag and Last-Modified), gzip when the client accepts it (a large body
+is compressed once per content and shared through the cache), CORS for reads, and the
+error format.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from opendata import store
 from opendata.filters import BadParameter
 from opendata.store import Body
 
 # Below this size compression costs more than it saves.
 GZIP_MIN_BYTES = 1024
-_compressed: dict[str, bytes] = {}
+# From this size a compressed body is kept and shared: compressing it costs tens of ms.
+GZIP_SHARED_BYTES = 64 * 1024
 
 
 def cors(response: HttpResponse) -> HttpResponse:
@@ -35,7 +37,7 @@ def cors(response: HttpResponse) -> HttpResponse:
 def body_of(content: bytes, modified: datetime) -> Body:
     return Body(
         content=content,
-        etag=hashlib.blake2b(content, digest_size=16).hexdigest(),
+        etag=store.etag_of(content),
         modified=modified,
     )
 
@@ -49,14 +51,14 @@ def _not_modified(request: HttpRequest, etag: str, modified: datetime) -> bool:
     return since is not None and int(modified.timestamp()) <= since
 
 
-def _gzip(content: bytes, etag: str) -> bytes:
-    held = _compressed.get(etag)
-    if held is None:
-        held = gzip.compress(content, compresslevel=5, mtime=0)
-        if len(_compressed) > 64:
-            _compressed.clear()
-        _compressed[etag] = held
-    return held
+def _compress(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=5, mtime=0)
+
+
+def _gzip(body: Body) -> bytes:
+    if len(body.content) < GZIP_SHARED_BYTES:
+        return _compress(body.content)
+    return store.compressed(body, _compress)
 
 
 def send(request: HttpRequest, body: Body, content_type: str, **headers: str) -> HttpResponse:
@@ -68,7 +70,7 @@ def send(request: HttpRequest, body: Body, content_type: str, **headers: str) ->
         accepts = request.headers.get("Accept-Encoding", "")
         response = HttpResponse(content_type=content_type)
         if "gzip" in accepts and len(content) >= GZIP_MIN_BYTES:
-            content = _gzip(content, body.etag)
+            content = _gzip(body)
             response["Content-Encoding"] = "gzip"
         response.content = content
     response["ETag"] = quote_etag(body.etag)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from citizens.services import report_submit
+from hypervisor.models import Service
+from incidents.models import Incident, Status
+from lighting.models import MonthlyEnergy
 from opendata import store
 from tests.lighting.factories import LightPointFactory
+from tests.traffic.factories import BollardFactory, CameraFactory, CrossroadFactory
 
 DARCY = (47.3225, 5.0317)
+# Every (commune, month, category) cell is published from this many incidents.
+K = 5
 CANARY = {
     "name": "Hortense Canarivelli",
     "phone": "+33 6 12 34 56 78",
@@ -76,3 +84,39 @@ def report(reference_configuration) -> Callable[..., object]:
             )
 
     return submit
+
+
+def spread(n: int) -> tuple[float, float]:
+    """Places 330 m apart in Dijon, far enough not to be taken for duplicates."""
+    return (round(47.3225 + n * 0.003, 5), 5.0317)
+
+
+def finish(incident_id: int, *, status: str = Status.CLOSED, late: bool = False) -> None:
+    """Resolve (and close) a lighting incident by or after its deadline, as crews would have."""
+    now = timezone.now()
+    due = now - timedelta(hours=1) if late else now + timedelta(hours=1)
+    Incident.objects.filter(pk=incident_id).update(
+        service=Service.objects.get(code="eclairage"),
+        status=status,
+        resolved_at=now if status in (Status.RESOLVED, Status.CLOSED) else None,
+        closed_at=now if status == Status.CLOSED else None,
+        due_at=due,
+    )
+
+
+@pytest.fixture
+def every_dataset(light_points, report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Rows in every dataset: equipment, a month of energy, open and closed incidents."""
+    crossroad = CrossroadFactory(reference="CAR-OD-001")
+    CameraFactory(reference="CAM-OD-001")
+    BollardFactory(reference="BOR-OD-001")
+    MonthlyEnergy.objects.create(
+        cabinet=light_points[0].cabinet,  # type: ignore[attr-defined]
+        month=timezone.localdate().replace(day=1),
+        estimated_kwh=120.0,
+        baseline_kwh=400.0,
+    )
+    reports = [report(at=spread(n)) for n in range(K + 1)]
+    for position, planted in enumerate(reports[:3]):
+        finish(planted.incident_id, late=position == 0)  # type: ignore[attr-defined]
+    return {"crossroad": crossroad, "reports": reports}

@@ -101,3 +101,53 @@ def test_identifiers_are_stable_and_cannot_be_rebuilt_without_the_secret(setting
     assert first != hashlib.sha256(b"incident\x1f42").hexdigest()[:16]
     settings.SECRET_KEY = "another secret"
     assert anonymise.stable_id("incident", "42") != first
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=47.22, max_value=47.39), st.floats(min_value=4.90, max_value=5.20)
+        ),
+        max_size=30,
+    )
+)
+def test_snapping_a_whole_table_places_each_point_as_snapping_it_alone(points):
+    table = anonymise.snap_all([lat for lat, _ in points], [lon for _, lon in points], grid_m=250)
+    assert table == [anonymise.snap_to_grid(lat=lat, lon=lon, grid_m=250) for lat, lon in points]
+
+
+count_cells = st.lists(
+    st.builds(
+        anonymise.CountCell,
+        group=st.tuples(
+            st.sampled_from(["2026-01", "2026-02"]), st.sampled_from(["eau", "voirie"])
+        ),
+        detail=st.sampled_from(["emergency", "high", "normal", "low"]),
+        counts=st.tuples(st.integers(0, 9), st.integers(0, 9)),
+    ),
+    max_size=16,
+    unique_by=lambda cell: (cell.group, cell.detail),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(count_cells, st.integers(min_value=2, max_value=8))
+def test_every_published_count_cell_counts_at_least_k_incidents(cells, k):
+    assert all(cell.total >= k for cell in anonymise.threshold_counts(cells, k=k))
+
+
+@settings(max_examples=100, deadline=None)
+@given(count_cells, st.integers(min_value=2, max_value=8))
+def test_small_count_cells_are_summed_per_group_or_withheld(cells, k):
+    published = anonymise.threshold_counts(cells, k=k)
+    large = [cell for cell in cells if cell.total >= k]
+    assert [cell for cell in published if cell.detail != OTHER_CATEGORY] == large
+    small: dict[tuple[str, ...], list[int]] = {}
+    for cell in cells:
+        if cell.total < k:
+            sums = small.setdefault(cell.group, [0, 0])
+            sums[0] += cell.counts[0]
+            sums[1] += cell.counts[1]
+    merged = {cell.group: list(cell.counts) for cell in published if cell.detail == OTHER_CATEGORY}
+    assert merged == {group: sums for group, sums in small.items() if sum(sums) >= k}

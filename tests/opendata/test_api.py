@@ -7,8 +7,11 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from frictionless import Resource, Schema, validate
 
+from opendata import datasets, store
+from opendata.datasets.catalogue import ALL
 from opendata.services import api_key_issue
 from tests.lighting.factories import LightPointFactory
 
@@ -82,7 +85,10 @@ def test_geojson_holds_the_whole_layer_as_points(api, light_points):
     feature = document["features"][0]
     assert feature["geometry"]["type"] == "Point"
     assert feature["id"] == "LP-OD-000"
-    assert set(feature["properties"]) == {"id", "status", "level"}
+    assert set(feature["properties"]) == {
+        "id", "commune_insee", "street", "street_class", "technology", "wattage", "cabinet",
+        "status", "level",
+    }  # fmt: skip
 
 
 def test_lambert_93_is_given_on_request(api, light_points):
@@ -106,17 +112,22 @@ def _validate_csv(api, slug: str) -> tuple[bytes, object]:
     return content, validate(resource)
 
 
-@pytest.mark.parametrize(
-    "slug",
-    ["light-points", "lighting-energy", "crossroads", "cameras", "bollards", "incidents",
-     "service-sla", "communes"],
-)  # fmt: skip
-def test_every_csv_export_follows_its_table_schema(
-    api, light_points, reference_configuration, slug
-):
+@pytest.mark.parametrize("slug", [dataset.slug for dataset in ALL])
+def test_every_csv_export_follows_its_table_schema(api, every_dataset, settings, slug):
+    settings.OPENDATA_K_THRESHOLD = 3  # the deadlines dataset has one cell of three
     content, report = _validate_csv(api, slug)
     assert content.startswith(b"id,")
+    assert content.count(b"\r\n") >= 2, "a header and at least one row to validate"
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_table_schema_lists_the_values_of_coded_columns(api, db):
+    fields = {
+        f["name"]: f for f in api.get("/api/v1/datasets/light-points/schema/").json()["fields"]
+    }
+    assert "lamp_failed" in fields["status"]["constraints"]["enum"]
+    assert set(fields["technology"]["constraints"]["enum"]) == {"led", "hps", "mh"}
+    assert "constraints" not in fields["street"]
 
 
 def test_a_csv_cell_that_looks_like_a_formula_is_defused(api, light_points):
@@ -202,7 +213,7 @@ def test_every_documented_records_parameter_is_accepted(api, reference_configura
     records = schema["paths"]["/api/v1/datasets/{slug}/records/"]["get"]
     samples = {
         "commune": "21231",
-        "category": "x",
+        "category": "eclairage-panne",
         "status": "new",
         "date_from": "2026-01-01",
         "date_to": "2026-12-31",
@@ -223,3 +234,116 @@ def test_the_csv_is_utf8_with_a_header(api, territory):
     header = next(iter(io.StringIO(content))).strip()
     assert header == "id,lon,lat,commune_insee,name,population"
     assert "Fénay" in content
+
+
+# Which filters each dataset takes: the issue names commune, category, date range, bbox and
+# status; each dataset takes those its columns give a meaning to.
+FILTER_MATRIX = {
+    "light-points": {"bbox", "status", "commune"},
+    "lighting-energy": {"commune", "date"},
+    "crossroads": {"bbox", "status", "commune"},
+    "cameras": {"bbox", "status", "commune"},
+    "bollards": {"bbox", "status", "commune"},
+    "incidents": {"bbox", "status", "commune", "category", "date"},
+    "service-sla": {"date"},
+    "communes": {"bbox", "commune"},
+}
+VALID = {
+    "commune": "commune=21231",
+    "category": "category=eclairage-panne",
+    "date": "date_from=2020-01-01&date_to=2040-12-31",
+    "bbox": "bbox=4.9,47.2,5.2,47.4",
+}
+VALID_STATUS = {
+    "light-points": "ok",
+    "crossroads": "normal",
+    "cameras": "online",
+    "bollards": "up",
+    "incidents": "closed",
+}
+
+
+def test_the_filter_matrix_is_what_the_datasets_declare(db):
+    assert {d.slug: set(d.filters) for d in ALL} == FILTER_MATRIX
+
+
+def _matrix() -> list[tuple[str, str]]:
+    return [(slug, family) for slug in FILTER_MATRIX for family in [*sorted(VALID), "status"]]
+
+
+@pytest.mark.parametrize(("slug", "family"), _matrix())
+def test_a_filter_is_accepted_where_it_makes_sense_and_refused_elsewhere(
+    api, every_dataset, slug, family
+):
+    query = f"status={VALID_STATUS.get(slug, 'ok')}" if family == "status" else VALID[family]
+    for url in (
+        f"/api/v1/datasets/{slug}/records/?{query}",
+        f"/api/v1/datasets/{slug}/csv/?{query}",
+    ):
+        response = api.get(url)
+        if family in FILTER_MATRIX[slug]:
+            assert response.status_code == 200, (url, response.content)
+        else:
+            assert response.status_code == 400, url
+            assert response.json()["parameter"] == query.split("=")[0]
+
+
+OTHER_STATUS = {
+    "light-points": "comm_lost",
+    "crossroads": "comm_lost",
+    "cameras": "offline",
+    "bollards": "fault",
+    "incidents": "cancelled",
+}
+SELECTS_NOTHING = {
+    "category": "category=voirie-nid-de-poule",
+    "date": "date_from=2001-01-01&date_to=2001-12-31",
+    "bbox": "bbox=0,0,1,1",
+}
+
+
+@pytest.mark.parametrize(
+    ("slug", "family"), [(slug, f) for slug, families in FILTER_MATRIX.items() for f in families]
+)
+def test_each_accepted_filter_really_selects_rows(api, every_dataset, settings, slug, family):
+    settings.OPENDATA_K_THRESHOLD = 3
+    every = api.get(f"/api/v1/datasets/{slug}/records/?limit=1000").json()["results"]
+    if family == "commune":
+        query = "commune=21617"  # Talant: nothing of the fixtures lies there but itself
+    elif family == "status":
+        query = f"status={OTHER_STATUS[slug]}"
+    else:
+        query = SELECTS_NOTHING[family]
+    kept = api.get(f"/api/v1/datasets/{slug}/records/?limit=1000&{query}").json()["results"]
+    assert every, "rows to filter"
+    talant = [row for row in every if row["id"] == "21617"]
+    expected = talant if (slug, family) == ("communes", "commune") else []
+    assert kept == expected, query
+
+
+@pytest.mark.parametrize(
+    "slug", [s for s, families in FILTER_MATRIX.items() if "status" in families]
+)
+def test_an_unknown_status_is_a_400_listing_the_known_ones(api, db, slug):
+    response = api.get(f"/api/v1/datasets/{slug}/records/?status=exploded")
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "status"
+    assert VALID_STATUS[slug] in response.json()["description"]
+
+
+def test_an_unknown_category_is_a_400(api, reference_configuration):
+    response = api.get("/api/v1/datasets/incidents/csv/?category=lampadaire")
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "category"
+    assert "eclairage-panne" in response.json()["description"]
+
+
+def test_a_large_body_is_compressed_once_and_shared_through_the_cache(api, db):
+    LightPointFactory.create_batch(400)
+    first = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
+    shared = cache.get(f"opendata:gzip:{first['ETag'].strip(chr(34))}")
+    assert shared == first.content
+    store.forget()  # another process: nothing in memory, the shared cache still holds it
+    again = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content
+    assert len(datasets.get("light-points").columns) == 11

@@ -87,3 +87,27 @@ def test_key_requests_are_limited_per_address(api, db, settings):
         for n in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+def test_each_dataset_has_a_page_with_its_columns_filters_and_first_rows(api, light_points):
+    page = api.get("/opendata/light-points/").content.decode()
+    assert "LP-OD-000" in page
+    assert "LP-OD-009" in page
+    assert "LP-OD-010" not in page
+    assert "<code>street_class</code>" in page
+    assert "<code>lamp_failed</code>" in page
+    assert "?status=ok" in page
+    assert "?commune=21231" in page
+    assert reverse("opendata:api-geojson", args=["light-points"]) in page
+
+
+def test_the_catalogue_links_each_dataset_to_its_page(api, db):
+    page = api.get("/opendata/").content.decode()
+    for dataset in datasets.published():
+        assert f'href="{reverse("opendata:dataset", args=[dataset.slug])}"' in page
+
+
+def test_an_unknown_or_unpublished_dataset_page_is_a_404(api, db, settings):
+    assert api.get("/opendata/no-such-thing/").status_code == 404
+    settings.OPENDATA_UNPUBLISHED = ["cameras"]
+    assert api.get("/opendata/cameras/").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,18 @@ def test_the_shapes_reject_a_distribution_with_two_licences(api, territory, shap
     distribution = next(data.subjects(predicate=DCAT.accessURL))
     data.add((distribution, DCTERMS.license, URIRef("https://example.org/other-licence")))
     assert not _conforms(data, shapes)[0]
+
+
+def test_the_shapes_are_the_official_file_unchanged_with_their_licence_beside_them():
+    digest = hashlib.sha256(SHAPES.read_bytes()).hexdigest()
+    # SEMICeu/DCAT-AP, releases/2.1.1/dcat-ap_2.1.1_shacl_shapes.ttl, as LICENCE.md records.
+    assert digest == "918c64cb2d19cf8c21e7a1fa6e3b301d99be763e97232317f6765a581bf4608e"
+    licence = (SHAPES.parent / "LICENCE.md").read_text(encoding="utf-8")
+    assert SHAPES.name in licence
+    assert "CC BY 4.0" in licence
+    declared = Graph().parse(SHAPES, format="turtle")
+    assert (
+        None,
+        DCTERMS.license,
+        URIRef("https://creativecommons.org/licenses/by/4.0"),
+    ) in declared
