@@ -48,10 +48,18 @@ def _frequency(dataset: Dataset) -> str:
 
 @public
 def catalogue(request: HttpRequest) -> HttpResponse:
-    entries = [
-        {"dataset": dataset, "frequency": _frequency(dataset), "columns": dataset.columns}
-        for dataset in datasets.published()
-    ]
+    entries = []
+    for dataset in datasets.published():
+        snap = store.snapshot(dataset)
+        entries.append(
+            {
+                "dataset": dataset,
+                "frequency": _frequency(dataset),
+                "columns": dataset.columns,
+                "count": len(snap.ids),
+                "modified": snap.modified,
+            }
+        )
     return render(
         request,
         "opendata/catalogue.html",
@@ -60,7 +68,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "licence_name": settings.OPENDATA_LICENCE_NAME,
             "licence_url": settings.OPENDATA_LICENCE_URL,
             "k_threshold": settings.OPENDATA_K_THRESHOLD,
-            "updated": store.metadata_time(),
         },
     )
 
