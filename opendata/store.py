@@ -54,6 +54,8 @@ class Body:
     content: bytes
     etag: str
     modified: datetime
+    # Kept in the shared cache (a whole layer), so its compressed form is worth keeping too.
+    shared: bool = False
 
 
 _lock = threading.Lock()
@@ -151,6 +153,7 @@ def body(key: str, snap: Snapshot, render: Callable[[], bytes]) -> Body:
             content=content,
             etag=etag_of(content),
             modified=snap.modified,
+            shared=True,
         )
         cache.set(full_key, found, timeout=settings.OPENDATA_CACHE_SECONDS * 2)
     with _lock:

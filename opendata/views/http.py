@@ -1,6 +1,6 @@
 """Response plumbing shared by every open-data endpoint.
 
-Conditional GET (ETag and Last-Modified), gzip when the client accepts it (a large body
+Conditional GET (ETag and Last-Modified), gzip when the client accepts it (a cached layer
 is compressed once per content and shared through the cache), CORS for reads, and the
 error format.
 """
@@ -19,8 +19,6 @@ from opendata.store import Body
 
 # Below this size compression costs more than it saves.
 GZIP_MIN_BYTES = 1024
-# From this size a compressed body is kept and shared: compressing it costs tens of ms.
-GZIP_SHARED_BYTES = 64 * 1024
 
 
 def cors(response: HttpResponse) -> HttpResponse:
@@ -56,9 +54,9 @@ def _compress(content: bytes) -> bytes:
 
 
 def _gzip(body: Body) -> bytes:
-    if len(body.content) < GZIP_SHARED_BYTES:
-        return _compress(body.content)
-    return store.compressed(body, _compress)
+    """Cached bodies (whole layers) are compressed once; a filtered answer each time, as it
+    is rendered each time: keeping every filter combination would fill the cache."""
+    return store.compressed(body, _compress) if body.shared else _compress(body.content)
 
 
 def send(request: HttpRequest, body: Body, content_type: str, **headers: str) -> HttpResponse:

@@ -338,7 +338,7 @@ def test_an_unknown_category_is_a_400(api, reference_configuration):
     assert "eclairage-panne" in response.json()["description"]
 
 
-def test_a_large_body_is_compressed_once_and_shared_through_the_cache(api, db):
+def test_a_whole_layer_is_compressed_once_and_shared_through_the_cache(api, db):
     LightPointFactory.create_batch(400)
     first = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
     shared = cache.get(f"opendata:gzip:{first['ETag'].strip(chr(34))}")
@@ -347,3 +347,11 @@ def test_a_large_body_is_compressed_once_and_shared_through_the_cache(api, db):
     again = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
     assert again.content == first.content
     assert len(datasets.get("light-points").columns) == 11
+
+
+def test_a_filtered_answer_is_compressed_but_not_kept(api, db):
+    LightPointFactory.create_batch(400)
+    url = "/api/v1/datasets/light-points/geojson/?status=ok"
+    response = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert cache.get(f"opendata:gzip:{response['ETag'].strip(chr(34))}") is None
