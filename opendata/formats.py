@@ -78,23 +78,27 @@ def features(snap: Snapshot, indexes: list[int], crs: str) -> list[dict[str, Any
     ]
 
 
-def _json_bytes(values: Sequence[Any], column_type: str) -> tuple[bytes, Iterable[Any]]:
+def _json_bytes(
+    values: Sequence[Any], column_type: str, *, unique: bool = False
+) -> tuple[bytes, Iterable[Any]]:
     """A bytes %-format placeholder for a column, and the values to feed it.
 
     Numbers go to the format raw when none is missing; text is encoded to UTF-8 JSON in
     C-level loops, each distinct value once when the column repeats its values (status,
-    commune, street, cabinet…).
+    commune, street, cabinet…); a `unique` column (the identifier) is not looked at for
+    repeats.
     """
     if column_type in ("number", "integer"):
         if None not in values:
             return b"%r", values
         return b"%s", [b"null" if v is None else b"%r" % v for v in values]
-    distinct = set(values)
-    if not all(type(value) is str for value in distinct):
+    if set(map(type, values)) != {str}:
         return b"%s", [b"null" if v is None else encode_string(str(v)).encode() for v in values]
-    if len(distinct) * 2 <= len(values):
-        table = {value: encode_string(value).encode() for value in distinct}
-        return b"%s", list(map(table.__getitem__, values))
+    if not unique:
+        distinct = set(values)
+        if len(distinct) * 2 <= len(values):
+            table = {value: encode_string(value).encode() for value in distinct}
+            return b"%s", list(map(table.__getitem__, values))
     return b"%s", list(map(str.encode, map(encode_string, values)))
 
 
@@ -121,7 +125,7 @@ def _point_features(snap: Snapshot, indexes: list[int], crs: str) -> bytes:
     else:
         xs, ys = lons, lats
         coordinate = b"%.7f"
-    id_placeholder, ids = _json_bytes(by_column[0], columns[0].type)
+    id_placeholder, ids = _json_bytes(by_column[0], columns[0].type, unique=True)
     properties, values = [], []
     for i, name in enumerate(names):
         if name in ("lon", "lat"):
