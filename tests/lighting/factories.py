@@ -26,8 +26,9 @@ class LightPointFactory(factory.django.DjangoModelFactory):
     commune_insee = "21231"
     street = "rue de la Liberté"
     street_class = StreetClass.RESIDENTIAL
-    lat = factory.Sequence(lambda n: 47.32 + n * 1e-4)
-    lon = factory.Sequence(lambda n: 5.04 + n * 1e-4)
+    # Wrapped so that however many points a test run creates, they stay in central Dijon.
+    lat = factory.Sequence(lambda n: 47.32 + n % 500 * 1e-4)
+    lon = factory.Sequence(lambda n: 5.04 + n % 500 * 1e-4)
     technology = Technology.LED
     wattage = 50
     baseline_wattage = 150

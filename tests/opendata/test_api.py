@@ -338,8 +338,7 @@ def test_an_unknown_category_is_a_400(api, reference_configuration):
     assert "eclairage-panne" in response.json()["description"]
 
 
-def test_a_whole_layer_is_compressed_once_and_shared_through_the_cache(api, db):
-    LightPointFactory.create_batch(400)
+def test_a_whole_layer_is_compressed_once_and_shared_through_the_cache(api, light_points):
     first = api.get("/api/v1/datasets/light-points/geojson/", HTTP_ACCEPT_ENCODING="gzip")
     shared = cache.get(f"opendata:gzip:{first['ETag'].strip(chr(34))}")
     assert shared == first.content
@@ -349,8 +348,7 @@ def test_a_whole_layer_is_compressed_once_and_shared_through_the_cache(api, db):
     assert len(datasets.get("light-points").columns) == 11
 
 
-def test_a_filtered_answer_is_compressed_but_not_kept(api, db):
-    LightPointFactory.create_batch(400)
+def test_a_filtered_answer_is_compressed_but_not_kept(api, light_points):
     url = "/api/v1/datasets/light-points/geojson/?status=ok"
     response = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
