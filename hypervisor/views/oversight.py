@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from hypervisor import selectors, services
 from hypervisor.access import requires
@@ -23,6 +24,7 @@ def _period(form: KpiFilterForm) -> tuple[date, date, str | None]:
     return end - timedelta(days=days - 1), end, commune.insee if commune else None
 
 
+@require_safe
 @requires("hypervisor.view_kpis")
 def kpi_board(request: HttpRequest) -> HttpResponse:
     form = KpiFilterForm(request.GET or {"period": "30d"})
@@ -47,6 +49,7 @@ class _Echo:
         return value
 
 
+@require_safe
 @requires("hypervisor.view_kpis")
 def kpi_export(request: HttpRequest) -> HttpResponse:
     """The board as CSV (UTF-8, one row per figure); exports are audited."""
@@ -89,6 +92,7 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+@require_safe
 @requires("hypervisor.view_audit_log")
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -114,6 +118,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @requires("hypervisor.view_elected_board")
 def elected_board(request: HttpRequest) -> HttpResponse:
     board = selectors.elected_board(user=request.user)  # type: ignore[arg-type]
