@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from hypervisor import selectors, services
 from hypervisor.access import requires
 from hypervisor.forms import PERIODS, AuditFilterForm, KpiFilterForm
+from hypervisor.spreadsheet import defused_row
 
 
 def _period(form: KpiFilterForm) -> tuple[date, date, str | None]:
@@ -72,24 +73,20 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
     for kpi in board:
         base = [
             kpi["key"],
-            _safe(kpi["label"]),
+            str(kpi["label"]),
             kpi["unit"],
             kpi["target"],
             start,
             end,
             commune or "",
         ]
-        writer.writerow([*base, "", kpi["value"]])
+        # Every cell is defused: labels and names come from the apps and from the data.
+        writer.writerow(defused_row([*base, "", kpi["value"]]))
         for name, value in kpi["by"].items():
-            writer.writerow([*base, _safe(str(name)), value])
+            writer.writerow(defused_row([*base, str(name), value]))
         for label, value in kpi["series"]:
-            writer.writerow([*base, _safe(str(label)), value])
+            writer.writerow(defused_row([*base, str(label), value]))
     return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheets run cells starting with these characters as formulas."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 @require_safe
