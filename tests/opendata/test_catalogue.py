@@ -87,3 +87,9 @@ def test_key_requests_are_limited_per_address(api, db, settings):
         for n in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+def test_an_empty_key_request_past_the_limit_is_told_to_wait(api, db, settings):
+    settings.OPENDATA_KEY_REQUEST_RATE = "1/h"
+    api.post("/opendata/cle-api/", {})
+    assert api.post("/opendata/cle-api/", {}).status_code == 429
