@@ -47,11 +47,12 @@ REFUSED_BY_DESIGN = {
 }
 
 # Opening a route to everyone is a decision: a route joins this list in review, never by
-# default. Citizens' pages are reached by an unguessable token; open data is public by law.
+# default. Citizens' pages are reached by an unguessable token (the address search reads
+# the public national address base); open data is public by law.
 REVIEWED_PUBLIC = {
     *("healthz", "readyz", "set_language", "home", "login", "logout"),
     *("api-schema", "api-docs", "field-service-worker", "field-manifest"),
-    *("report", "report-tracking", "report-fix-answer"),
+    *("report", "report-place-search", "report-tracking", "report-fix-answer"),
     *("open311", "open311-discovery", "open311-services", "open311-service"),
     *("open311-requests", "open311-request", "open311-token"),
     *("opendata:catalogue", "opendata:catalogue-jsonld", "opendata:catalogue-turtle"),
