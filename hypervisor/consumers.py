@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hypervisor import selectors
+from hypervisor.access import AccessRule
 from hypervisor.live import CONTROL_ROOM_GROUP
 from hypervisor.notifications.backends import user_group
 from hypervisor.selectors import live as live_selectors
@@ -29,12 +30,20 @@ def _since(scope: dict[str, Any]) -> int | None:
 class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
     """Operators and supervisors see everything; an elected official, their commune only."""
 
+    access_rule = AccessRule(
+        public=False,
+        permissions=("hypervisor.view_control_room", "hypervisor.view_elected_board"),
+        any_of=True,
+    )
     commune: str | None = None
     groups_joined: list[str]
 
     async def connect(self) -> None:
         user = self.scope["user"]
-        allowed = await database_sync_to_async(selectors.user_can_watch_control_room)(user=user)
+        # The declared rule first, then the selector's finer check (an official's commune).
+        allowed = await database_sync_to_async(self.access_rule.allows)(user) and (
+            await database_sync_to_async(selectors.user_can_watch_control_room)(user=user)
+        )
         if not allowed:
             await self.close(code=FORBIDDEN)
             return

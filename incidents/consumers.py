@@ -7,6 +7,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from hypervisor.access import AccessRule
 from incidents import selectors
 from incidents.live import crew_group
 from incidents.models import OPEN_TASK_STATUSES
@@ -15,7 +16,7 @@ FORBIDDEN = 4403
 
 
 def _connect_state(user: Any) -> tuple[int, dict[str, Any]] | None:
-    if not selectors.user_can_use_tablet(user=user):
+    if not FieldConsumer.access_rule.allows(user):
         return None
     crew = selectors.crew_of_user(user=user)
     if crew is None:
@@ -38,6 +39,10 @@ def _task_message(task_id: int, crew_id: int) -> dict[str, Any]:
 
 
 class FieldConsumer(AsyncJsonWebsocketConsumer):
+    """A field agent's tablet: the tasks of the agent's crew."""
+
+    access_rule = AccessRule(public=False, permissions=("incidents.use_field_tablet",))
+
     async def connect(self) -> None:
         state = await database_sync_to_async(_connect_state)(self.scope["user"])
         if state is None:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hypervisor import access
 from hypervisor import selectors as territory
@@ -18,6 +18,7 @@ from lighting.forms import OverrideForm
 from lighting.models import LampStatus
 
 
+@require_safe
 @access.requires("lighting.view_lighting")
 def board(request: HttpRequest) -> HttpResponse:
     """Energy against the baseline and the −65 % target, LED renovation, faults."""

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from hypervisor.access import public
 
 
+@require_safe
 @public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -38,6 +40,7 @@ def _check_redis(url: str) -> str | None:
     return None
 
 
+@require_safe
 @public
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:

@@ -181,8 +181,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "hypervisor.openapi.AccessRuleSchema",
+    # Deny by default: a DRF view is open only as far as its declared access rule says.
+    "DEFAULT_PERMISSION_CLASSES": ["hypervisor.access.FollowsAccessRule"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
@@ -283,6 +284,7 @@ INCIDENTS_POSITION_STALE_MINUTES = config.integer("ONDIJON_POSITION_STALE_MINUTE
 # Tasks this close to each other are one site, worked in trade order.
 INCIDENTS_SITE_RADIUS_M = config.integer("ONDIJON_SITE_RADIUS_M", 30, minimum=1)
 INCIDENTS_PHOTO_MAX_BYTES = config.integer("ONDIJON_PHOTO_MAX_BYTES", 8_000_000, minimum=100_000)
+INCIDENTS_PHOTO_MAX_PIXELS = 40_000_000
 # Work the broker never got is handed over again after this long (emergencies sooner).
 INCIDENTS_RELAY_AFTER_SECONDS = config.integer("ONDIJON_RELAY_AFTER_SECONDS", 120, minimum=5)
 INCIDENTS_EMERGENCY_RELAY_AFTER_SECONDS = config.integer(

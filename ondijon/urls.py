@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -14,12 +15,17 @@ admin.site.site_title = "OnDijon"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/setlang/", access.public(set_language), name="set_language"),
+    path(
+        "i18n/setlang/",
+        access.public(require_http_methods(["GET", "HEAD", "POST"])(set_language)),
+        name="set_language",
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",
-        access.public(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        # No OPTIONS metadata: the HTML renderer has no template for it.
+        access.public(SpectacularSwaggerView.as_view(url_name="api-schema", metadata_class=None)),
         name="api-docs",
     ),
     path("", include("hypervisor.urls")),
@@ -33,5 +39,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns.append(
-        path("media/<path:path>", access.public(serve), {"document_root": settings.MEDIA_ROOT})
+        path(
+            "media/<path:path>",
+            access.public(require_safe(serve)),
+            {"document_root": settings.MEDIA_ROOT},
+        )
     )

@@ -18,6 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import mapping, shape
 from shapely.ops import transform
 
+from hypervisor.spreadsheet import defused
 from opendata.datasets import Column, Dataset
 from opendata.filters import LAMBERT93
 from opendata.store import Snapshot
@@ -27,8 +28,6 @@ try:  # the C accelerator, as json.dumps(ensure_ascii=False) uses it
     from _json import encode_basestring as encode_string
 except ImportError:  # pragma: no cover - CPython always has it
     encode_string = py_encode_basestring
-# Cells starting with these are read as formulas by spreadsheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def dumps(document: Any) -> bytes:
@@ -172,12 +171,11 @@ def records(snap: Snapshot, indexes: list[int]) -> list[dict[str, Any]]:
 
 
 def _cell(value: Any) -> Any:
+    """Text that spreadsheets would evaluate is defused in the CSV (docs/opendata.md says
+    so); numbers stay numbers, and the JSON and GeoJSON keep every value as it is."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        # A leading apostrophe makes spreadsheets show the text instead of evaluating it.
-        return "'" + value
-    return value
+    return defused(value)
 
 
 def csv_bytes(snap: Snapshot, indexes: list[int]) -> bytes:

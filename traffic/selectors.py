@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from hypervisor.selectors import asset_state_events
+from hypervisor.spreadsheet import defused_row
 from traffic.events import (
     CrossroadCommunicationLost,
     CrossroadCommunicationRestored,
@@ -65,7 +66,8 @@ def evidence_register_csv() -> str:
     writer = csv.writer(out)
     writer.writerow(REGISTER_COLUMNS)
     for entry in register_entries():
-        writer.writerow(
+        # Defused: authority, references, notes and recipients are typed in by people.
+        writer.writerow(defused_row(
             [
                 entry.pk, entry.request.reference, entry.request.procedure_reference,
                 entry.request.authority, entry.kind, entry.actor.get_username(),
@@ -75,7 +77,7 @@ def evidence_register_csv() -> str:
                 entry.sha256, entry.medium, entry.recipient,
                 entry.delivered_at.isoformat() if entry.delivered_at else "",
             ]
-        )  # fmt: skip
+        ))  # fmt: skip
     return out.getvalue()
 
 

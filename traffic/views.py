@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hypervisor import access
 from traffic import selectors, services
@@ -13,6 +13,7 @@ from traffic.forms import BollardCommandForm, DecisionForm, EvidenceRequestForm,
 from traffic.models import Bollard, EvidenceRequest
 
 
+@require_safe
 @access.requires("traffic.view_signals")
 def signals_board(request: HttpRequest) -> HttpResponse:
     """Availability of the signalised crossroads and bollards, what is not normal."""
@@ -49,6 +50,7 @@ def bollard_command(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("signals-board")
 
 
+@require_safe
 @access.requires("traffic.view_cameras")
 def cameras_board(request: HttpRequest) -> HttpResponse:
     return render(
@@ -58,6 +60,7 @@ def cameras_board(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @access.requires("traffic.view_evidence_register")
 def evidence_register(request: HttpRequest) -> HttpResponse:
     """The register, for police and supervisors only; filing and decisions post from here."""
@@ -139,6 +142,7 @@ def evidence_extraction_record(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evidence-register")
 
 
+@require_safe
 @access.requires("traffic.view_evidence_register")
 def evidence_register_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(

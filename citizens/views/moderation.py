@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from citizens import selectors, services
 from citizens.models import Report, ReportPhoto
@@ -15,6 +15,7 @@ from hypervisor.access import requires
 MODERATION_PERMISSION = "citizens.moderate_report"
 
 
+@require_safe
 @requires(MODERATION_PERMISSION)
 def moderation(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from citizens import open311, services
 from citizens.models import Report
@@ -51,11 +52,13 @@ def _check_format(fmt: str) -> str | None:
     return fmt if fmt in FORMATS else None
 
 
+@require_safe
 @public
 def root(request: HttpRequest) -> HttpResponse:
     return redirect("open311-discovery", fmt="json")
 
 
+@require_safe
 @public
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
@@ -63,6 +66,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, "discovery", open311.discovery(base_url=_base_url(request)))
 
 
+@require_safe
 @public
 def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
@@ -70,6 +74,7 @@ def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, "services", open311.service_list())
 
 
+@require_safe
 @public
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
@@ -187,6 +192,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _list(request, fmt)
 
 
+@require_safe
 @public
 def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
@@ -198,6 +204,7 @@ def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     return _respond(fmt, "service_requests", [document])
 
 
+@require_safe
 @public
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from citizens import selectors, services
 from citizens.forms import CallForm, PhoneReportForm
@@ -54,6 +55,7 @@ def _search(request: HttpRequest) -> dict[str, Any]:
     return found
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @requires(PORTAL_PERMISSION)
 def portal(request: HttpRequest) -> HttpResponse:
     places = selectors.places()

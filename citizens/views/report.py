@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from citizens import selectors, services
@@ -91,6 +91,7 @@ def place_search(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @public
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from citizens import selectors, services
 from citizens.forms import FixAnswerForm
@@ -22,6 +22,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@require_safe
 @public
 def report_tracking(request: HttpRequest, token: str) -> HttpResponse:
     tracking = selectors.report_tracking(token=token)

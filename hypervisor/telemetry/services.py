@@ -26,6 +26,8 @@ from hypervisor.registry import registry
 from hypervisor.telemetry.types import HandlerOutcome, Reading
 
 RECEIPT_CHUNK = 2000
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
 
 
 class BatchUnreadable(ValueError):
@@ -58,17 +60,33 @@ def gateway_create(*, name: str) -> tuple[Gateway, str]:
     return gateway, token
 
 
-def batch_parse(body: bytes) -> list[Any]:
-    """A JSON array, or one JSON object per line (NDJSON)."""
+def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
+    """A JSON array of readings, or NDJSON (one JSON reading per line).
+
+    The declared media type decides: application/json is an array, application/x-ndjson is
+    lines. Without one (MQTT payloads), a body starting with "[" is taken for an array.
+    """
     text = body.decode("utf-8", errors="strict").strip() if body else ""
     if not text:
         raise BatchUnreadable(_("The batch is empty."))
-    if text.startswith("["):
+    as_array = media_type == JSON or (media_type != NDJSON and text.startswith("["))
+    if as_array:
+        if not text.startswith("["):
+            raise BatchUnreadable(
+                _(
+                    "A batch sent as application/json is a JSON array of readings; "
+                    "send one reading per line as application/x-ndjson."
+                )
+            )
         try:
             items = json.loads(text)
         except json.JSONDecodeError as error:
             message = _("The batch is not valid JSON: %(error)s") % {"error": error}
             raise BatchUnreadable(message) from error
+        except RecursionError:
+            raise BatchUnreadable(_("The batch is nested too deeply.")) from None
+        if not items:
+            raise BatchUnreadable(_("The batch is empty."))
         return list(items)
     lines = [line for line in text.splitlines() if line.strip()]
     try:
@@ -76,13 +94,13 @@ def batch_parse(body: bytes) -> list[Any]:
         items = json.loads("[" + ",".join(lines) + "]")
         if len(items) == len(lines):
             return list(items)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         pass
     items = []
     for number, line in enumerate(lines, start=1):
         try:
             items.append(json.loads(line))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             # A broken line is refused on its own, like any invalid reading.
             items.append(_LineError(number))
     return items

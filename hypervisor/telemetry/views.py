@@ -6,8 +6,9 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import authentication, exceptions, permissions, status
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import authentication, exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,26 +37,68 @@ class GatewayTokenAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="telemetry"'
 
 
-class IsGateway(permissions.BasePermission):
-    message = "A gateway token is required."
+class GatewayTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the gateway's bearer token in the OpenAPI schema."""
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return request.auth is not None
+    target_class = GatewayTokenAuthentication
+    name = "GatewayToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}
 
 
-@access.public  # No user session: the gateway token is checked by the authentication class.
+# Any readings: each one is checked on its own and refused with its reason.
+_BATCH = {"type": "array", "items": {}, "minItems": 1}
+_ERROR = inline_serializer("TelemetryError", {"detail": serializers.CharField()})
+_RESULT = inline_serializer(
+    "TelemetryResult",
+    {
+        "accepted": serializers.IntegerField(),
+        "duplicates": serializers.IntegerField(),
+        "refused": serializers.ListField(
+            child=inline_serializer(
+                "TelemetryRefusal",
+                {
+                    "index": serializers.IntegerField(),
+                    "message_id": serializers.JSONField(allow_null=True),
+                    "reason": serializers.CharField(),
+                },
+            )
+        ),
+    },
+)
+
+
+@access.credential("gateway token")  # checked by the authentication class, never a session
 class TelemetryView(APIView):
     authentication_classes = [GatewayTokenAuthentication]
-    permission_classes = [IsGateway]
+    request_body_required = True  # read by the schema: a batch cannot be left out
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """A method the view does not serve is a 405, even before the token is looked at."""
+        method = (request.method or "").lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        request={"application/json": {"type": "array"}, "application/x-ndjson": str},
-        responses={200: OpenApiResponse(description="accepted, duplicates and refused readings")},
+        request={
+            "application/json": _BATCH,
+            # The same readings, one JSON object per line.
+            "application/x-ndjson": _BATCH,
+        },
+        responses={
+            200: OpenApiResponse(_RESULT, description="Accepted, duplicate and refused readings"),
+            400: OpenApiResponse(_ERROR, description="The body is neither JSON nor NDJSON"),
+            401: OpenApiResponse(_ERROR, description="No valid gateway token"),
+            413: OpenApiResponse(_ERROR, description="Too many readings in one batch"),
+        },
         summary="Post a batch of readings (JSON array or NDJSON)",
     )
     def post(self, request: Request) -> Response:
         try:
-            items = services.batch_parse(request.body)
+            media_type = request.content_type.split(";")[0].strip().lower()
+            items = services.batch_parse(request.body, media_type=media_type)
         except (services.BatchUnreadable, UnicodeDecodeError) as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         if len(items) > settings.TELEMETRY_MAX_BATCH:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from hypervisor import selectors, services
 from hypervisor.access import requires
@@ -21,6 +21,7 @@ ACKNOWLEDGE = "hypervisor.acknowledge_alarm"
 RUN_PROCEDURES = "hypervisor.run_procedures"
 
 
+@require_safe
 @requires(WATCH)
 def control_room(request: HttpRequest) -> HttpResponse:
     return render(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hypervisor import selectors, services
 from hypervisor.access import requires
@@ -16,6 +16,7 @@ WATCH = "hypervisor.view_control_room"
 MANAGE = "hypervisor.manage_crisis"
 
 
+@require_safe
 @requires(WATCH)
 def crisis_page(request: HttpRequest) -> HttpResponse:
     crisis = selectors.crisis_active()

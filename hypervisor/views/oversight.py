@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from hypervisor import selectors, services
 from hypervisor.access import requires
 from hypervisor.forms import PERIODS, AuditFilterForm, KpiFilterForm
+from hypervisor.spreadsheet import defused_row
 
 
 def _period(form: KpiFilterForm) -> tuple[date, date, str | None]:
@@ -23,6 +25,7 @@ def _period(form: KpiFilterForm) -> tuple[date, date, str | None]:
     return end - timedelta(days=days - 1), end, commune.insee if commune else None
 
 
+@require_safe
 @requires("hypervisor.view_kpis")
 def kpi_board(request: HttpRequest) -> HttpResponse:
     form = KpiFilterForm(request.GET or {"period": "30d"})
@@ -47,6 +50,7 @@ class _Echo:
         return value
 
 
+@require_safe
 @requires("hypervisor.view_kpis")
 def kpi_export(request: HttpRequest) -> HttpResponse:
     """The board as CSV (UTF-8, one row per figure); exports are audited."""
@@ -69,26 +73,23 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
     for kpi in board:
         base = [
             kpi["key"],
-            _safe(kpi["label"]),
+            str(kpi["label"]),
             kpi["unit"],
             kpi["target"],
             start,
             end,
             commune or "",
         ]
-        writer.writerow([*base, "", kpi["value"]])
+        # Every cell is defused: labels and names come from the apps and from the data.
+        writer.writerow(defused_row([*base, "", kpi["value"]]))
         for name, value in kpi["by"].items():
-            writer.writerow([*base, _safe(str(name)), value])
+            writer.writerow(defused_row([*base, str(name), value]))
         for label, value in kpi["series"]:
-            writer.writerow([*base, _safe(str(label)), value])
+            writer.writerow(defused_row([*base, str(label), value]))
     return response
 
 
-def _safe(value: str) -> str:
-    """Spreadsheets run cells starting with these characters as formulas."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
+@require_safe
 @requires("hypervisor.view_audit_log")
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -114,6 +115,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @requires("hypervisor.view_elected_board")
 def elected_board(request: HttpRequest) -> HttpResponse:
     board = selectors.elected_board(user=request.user)  # type: ignore[arg-type]

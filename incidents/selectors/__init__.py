@@ -15,7 +15,6 @@ from incidents.selectors.field import (
     task_detail,
     task_feature,
     task_for_crew,
-    user_can_use_tablet,
 )
 from incidents.selectors.kpis import KPIS
 from incidents.selectors.layers import CrewLayer, IncidentLayer, crew_map_feature
@@ -67,5 +66,4 @@ __all__ = [
     "task_detail",
     "task_feature",
     "task_for_crew",
-    "user_can_use_tablet",
 ]

@@ -16,12 +16,6 @@ from incidents.selectors.dispatch import task_blocker
 PRIORITY_RANK = {Priority.EMERGENCY: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
 
-def user_can_use_tablet(*, user: User | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated and user.is_active and user.has_perm("incidents.use_field_tablet")
-    )
-
-
 def crew_of_user(*, user: User | AnonymousUser) -> Crew | None:
     if not user.is_authenticated:
         return None

@@ -7,7 +7,6 @@ so nothing happens twice.
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +16,10 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hypervisor import photos
 from incidents.models import (
     Availability,
     CrewMember,
@@ -39,7 +37,6 @@ from incidents.services.lifecycle import incident_move
 from incidents.services.work import task_publish
 
 MAX_PHOTOS = 5
-MAX_PHOTO_SIDE = 2048
 ACTIONS = ("start", "pause", "done", "cannot_do")
 
 
@@ -102,32 +99,16 @@ def _check_ownership(task: Task, user: User) -> int:
 
 
 def _photo_content(upload: UploadedFile) -> ContentFile:
-    """The photo re-encoded as JPEG, turned upright, without any metadata."""
-    limit = settings.INCIDENTS_PHOTO_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise PhotoRefused(
-            _("The photo %(name)s is too large (%(size)s, at most %(limit)s).")
-            % {
-                "name": upload.name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(limit),
-            }
-        )
-    data = upload.read()
+    """The photo through the command centre's photo gate: re-encoded, without metadata."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRefused(
-            _("The file %(name)s is not an image.") % {"name": upload.name}
-        ) from None
-    upright = ImageOps.exif_transpose(image).convert("RGB")
-    upright.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-    output = io.BytesIO()
-    upright.save(output, format="JPEG", quality=85, optimize=True)
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+        clean = photos.photo_clean(
+            upload,
+            max_bytes=settings.INCIDENTS_PHOTO_MAX_BYTES,
+            max_pixels=settings.INCIDENTS_PHOTO_MAX_PIXELS,
+        )
+    except photos.PhotoRefused as refused:
+        raise PhotoRefused(str(refused)) from None
+    return clean.content
 
 
 def _incident_after_task_change(task: Task, user: User) -> None:

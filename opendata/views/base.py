@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +23,6 @@ class OpenDataView(APIView):
     """Open to everyone; anonymous callers and key holders have their own quotas."""
 
     access_rule = AccessRule(public=True)
-    permission_classes = [AllowAny]
     authentication_classes = [ApiKeyAuthentication]
     throttle_classes = [OpenDataThrottle]
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from hypervisor.access import public
@@ -46,6 +47,7 @@ def _frequency(dataset: Dataset) -> str:
     return str(frequencies.get(dataset.frequency, dataset.frequency))
 
 
+@require_safe
 @public
 def catalogue(request: HttpRequest) -> HttpResponse:
     entries = []
@@ -72,21 +74,25 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @public
 def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
     body = http.body_of(_graph_body(request, "json-ld"), store.metadata_time())
     return http.send(request, body, "application/ld+json")
 
 
+@require_safe
 @public
 def catalogue_turtle(request: HttpRequest) -> HttpResponse:
     body = http.body_of(_graph_body(request, "turtle"), store.metadata_time())
     return http.send(request, body, "text/turtle; charset=utf-8")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @public
 def api_key_request(request: HttpRequest) -> HttpResponse:
-    form = ApiKeyRequestForm(request.POST or None)
+    # Bound on every POST, even an empty one: its errors are what the page shows.
+    form = ApiKeyRequestForm(request.POST if request.method == "POST" else None)
     issued = None
     status = 200
     if request.method == "POST":
@@ -124,6 +130,7 @@ def _filter_examples(dataset: Dataset) -> list[str]:
     return examples
 
 
+@require_safe
 @public
 def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
     """One dataset for people: what it holds, how to filter it, its columns and first rows."""

@@ -165,3 +165,13 @@ def test_a_role_given_in_the_admin_is_audited_with_who_gave_it(client, db, opera
         action="permissions.change", target=f"user:{operator.pk}", actor=admin
     )
     assert entry.after == {"added": ["supervisor"]}
+
+
+def test_the_audit_log_shows_entries_made_by_the_system(client, supervisor) -> None:
+    from hypervisor.services import audit_record
+
+    audit_record(actor=None, action="roles.sync", target="group:operator", summary="S")
+    client.force_login(supervisor)
+    response = client.get("/controle/journal/")
+    assert response.status_code == 200
+    assert "roles.sync" in response.content.decode()

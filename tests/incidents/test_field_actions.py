@@ -91,7 +91,7 @@ def test_a_photo_is_reencoded_without_its_metadata(task, field_agent) -> None:
 
 def test_a_file_that_is_not_an_image_is_refused_with_the_reason(english, task, field_agent):
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
-    with pytest.raises(services.PhotoRefused, match="not an image"):
+    with pytest.raises(services.PhotoRefused, match="not a readable image"):
         _act(field_agent, task, "done", note="Note gardée", photos=[fake])
     task.refresh_from_db()
     assert task.status == TaskStatus.ASSIGNED

@@ -111,3 +111,9 @@ def test_an_unknown_or_unpublished_dataset_page_is_a_404(api, db, settings):
     assert api.get("/opendata/no-such-thing/").status_code == 404
     settings.OPENDATA_UNPUBLISHED = ["cameras"]
     assert api.get("/opendata/cameras/").status_code == 404
+
+
+def test_an_empty_key_request_past_the_limit_is_told_to_wait(api, db, settings):
+    settings.OPENDATA_KEY_REQUEST_RATE = "1/h"
+    api.post("/opendata/cle-api/", {})
+    assert api.post("/opendata/cle-api/", {}).status_code == 429

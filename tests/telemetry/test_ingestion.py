@@ -124,3 +124,36 @@ def test_cabinet_meter_readings_add_to_the_months_energy(api, db) -> None:
     assert api(json.dumps(batch)).json()["accepted"] == 1
     assert MonthlyEnergy.objects.get().measured_kwh == pytest.approx(12.5)
     assert Cabinet.objects.get().last_seen_at is not None
+
+
+def test_a_lone_reading_declared_as_a_json_array_is_refused(api, crossroad, english) -> None:
+    response = api(json.dumps(_reading("lone")))
+    assert response.status_code == 400
+    assert "application/x-ndjson" in response.json()["detail"]
+
+
+def test_the_same_lone_reading_as_ndjson_is_a_batch_of_one(api, crossroad) -> None:
+    response = api(json.dumps(_reading("lone")), content_type="application/x-ndjson")
+    assert response.json()["accepted"] == 1
+
+
+def test_an_ndjson_line_that_is_an_array_is_refused_alone(api, crossroad) -> None:
+    body = "[]\n" + json.dumps(_reading("after"))
+    result = api(body, content_type="application/x-ndjson").json()
+    assert (result["accepted"], len(result["refused"])) == (1, 1)
+
+
+@pytest.mark.parametrize("body", ["[]", "   "])
+def test_an_empty_batch_is_refused(api, crossroad, body: str) -> None:
+    assert api(body).status_code == 400
+
+
+def test_a_batch_nested_too_deeply_is_refused_not_a_server_error(api, crossroad) -> None:
+    assert api("[" * 100_000 + "]" * 100_000).status_code == 400
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    result = api(deep, content_type="application/x-ndjson").json()
+    assert (result["accepted"], [r["index"] for r in result["refused"]]) == (0, [0])
+
+
+def test_another_method_is_a_405_before_the_token_is_checked(client, crossroad) -> None:
+    assert client.put("/api/v1/telemetry/", data="[]").status_code == 405
