@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hypervisor import access
 from ondijon import health
@@ -15,11 +16,20 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", access.public(set_language), name="set_language"),
+    # One login page for the whole site, with its throttling and second factor.
+    path(
+        "admin/login/", access.public(RedirectView.as_view(pattern_name="login", query_string=True))
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",
-        access.public(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        # Split view: Swagger UI's start-up script is a file, not an inline script (CSP).
+        access.public(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
     path("", include("hypervisor.urls")),

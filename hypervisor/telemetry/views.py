@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, permissions, status
 from rest_framework.request import Request
@@ -34,6 +36,18 @@ class GatewayTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return f'{self.keyword} realm="telemetry"'
+
+
+class GatewayTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the gateway token in the OpenAPI schema (a bearer token)."""
+
+    target_class = GatewayTokenAuthentication
+    name = "gatewayToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=GatewayTokenAuthentication.keyword
+        )
 
 
 class IsGateway(permissions.BasePermission):

@@ -22,9 +22,4 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "hypervisor/home.html", {"sections": sections})
 
 
-login = public(
-    auth_views.LoginView.as_view(
-        template_name="registration/login.html", redirect_authenticated_user=True
-    )
-)
 logout = public(auth_views.LogoutView.as_view())
