@@ -85,6 +85,15 @@ def test_a_lockout_is_audited_once(client, operator) -> None:
     assert entry.after["address"] == "127.0.0.1"
 
 
+def test_supervisors_see_lockouts_in_the_audit_log(client, operator, supervisor) -> None:
+    for _ in range(6):
+        log_in(client, operator.username, WRONG)
+    client.force_login(supervisor)
+    response = client.get("/controle/journal/?action=login.locked")
+    assert response.status_code == 200
+    assert f"username:{operator.username}" in response.content.decode()
+
+
 def test_the_lockout_ends_after_its_window(client, operator) -> None:
     with time_machine.travel("2026-03-02 08:00 +0100", tick=False) as clock:
         for _ in range(6):
