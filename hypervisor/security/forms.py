@@ -10,13 +10,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from hypervisor.client_ip import client_address
 from hypervisor.security import login_throttle, second_factor
 
-LOCKED_MESSAGE = _(
-    "Too many failed login attempts. Try again in %(minutes)s minutes, or ask an administrator."
+LOCKED_MESSAGE = ngettext_lazy(
+    "Too many failed login attempts. Try again in %(minutes)d minute, or ask an administrator.",
+    "Too many failed login attempts. Try again in %(minutes)d minutes, or ask an administrator.",
+    "minutes",
 )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from hypervisor.models import AuditEntry
 from hypervisor.services import audit_record
 
 PREFIX = "login-attempts"
@@ -64,7 +65,7 @@ def _lock(key: str, *, target: str, address: str, limit: int) -> None:
     audit_record(
         actor=None,
         action="login.locked",
-        target=target[:200],
+        target=target[: AuditEntry._meta.get_field("target").max_length],
         summary=f"{limit} failed login attempts: locked for {window} s",
         after={"address": address, "limit": limit, "seconds": window},
     )

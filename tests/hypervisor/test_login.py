@@ -63,9 +63,12 @@ def test_the_lockout_message_is_in_french_by_default(client, operator) -> None:
     for _ in range(6):
         response = log_in(client, operator.username, WRONG)
     with translation.override("fr"):
-        french = translation.gettext(
-            "Too many failed login attempts. Try again in %(minutes)s minutes, or ask an "
-            "administrator."
+        french = translation.ngettext(
+            "Too many failed login attempts. Try again in %(minutes)d minute, or ask an "
+            "administrator.",
+            "Too many failed login attempts. Try again in %(minutes)d minutes, or ask an "
+            "administrator.",
+            15,
         )
     assert french.startswith("Trop de tentatives")
     assert french % {"minutes": 15} in response.content.decode()
@@ -83,6 +86,15 @@ def test_a_lockout_is_audited_once(client, operator) -> None:
     [entry] = AuditEntry.objects.filter(action="login.locked")
     assert entry.target == f"username:{operator.username}"
     assert entry.after["address"] == "127.0.0.1"
+
+
+def test_a_lockout_of_the_longest_username_is_audited(client, db) -> None:
+    username = "x" * 150
+    for _ in range(6):
+        response = log_in(client, username, WRONG)
+    assert response.status_code == 429
+    [entry] = AuditEntry.objects.filter(action="login.locked")
+    assert entry.target.startswith("username:xxx")
 
 
 def test_supervisors_see_lockouts_in_the_audit_log(client, operator, supervisor) -> None:
