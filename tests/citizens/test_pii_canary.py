@@ -15,9 +15,7 @@ import io
 import json
 import logging
 import smtplib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -28,6 +26,7 @@ from citizens.models import Report
 from incidents.models import Incident, Status
 from incidents.services.lifecycle import incident_move
 from tests.citizens.factories import DIJON
+from tests.citizens.test_notifications import SmsGateway
 from tests.test_logs import formatter
 
 FIRST_NAME = "Canaryfirstname"
@@ -67,31 +66,10 @@ class RefusingSmtpBackend(BaseEmailBackend):
         raise smtplib.SMTPRecipientsRefused(recipients)
 
 
-class RefusingSmsGateway:
-    """An SMS gateway answering 400 to every number; keeps what it was sent."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers["Content-Length"])
-                gateway.received.append(json.loads(self.rfile.read(length)))
-                self.send_response(400)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/messages"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
-def sms_gateway() -> Iterator[RefusingSmsGateway]:
-    gateway = RefusingSmsGateway()
+def sms_gateway() -> Iterator[SmsGateway]:
+    """An SMS gateway answering 400 to every number; keeps what it was sent."""
+    gateway = SmsGateway(400)
     yield gateway
     gateway.server.shutdown()
 
