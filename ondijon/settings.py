@@ -359,9 +359,6 @@ if SECURITY_CSP_REPORT_ONLY:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
-# Client address for throttling: REMOTE_ADDR, or the right-most entry of this header when a
-# trusted proxy sets it (hypervisor.client_ip.client_address).
-CLIENT_IP_HEADER = config.string("ONDIJON_CLIENT_IP_HEADER", default="")
 # Login throttling: failed attempts per username, and per client address, within the window.
 LOGIN_ATTEMPTS_PER_USERNAME = config.integer("ONDIJON_LOGIN_ATTEMPTS", 5, minimum=1)
 LOGIN_ATTEMPTS_PER_ADDRESS = config.integer("ONDIJON_LOGIN_ATTEMPTS_PER_ADDRESS", 20, minimum=1)

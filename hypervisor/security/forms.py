@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from hypervisor.client_ip import client_address
+from hypervisor.client_address import client_ip
 from hypervisor.security import login_throttle, second_factor
 
 LOCKED_MESSAGE = ngettext_lazy(
@@ -37,7 +37,7 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
-            address = client_address(self.request) if self.request else "unknown"
+            address = client_ip(self.request) if self.request else "unknown"
             attempt = login_throttle.attempt_begin(username=username, address=address)
             if not attempt.allowed:
                 raise _locked(attempt)
@@ -81,7 +81,7 @@ class LoginCodeForm(forms.Form):
         code = self.cleaned_data.get("code")
         if code:
             attempt = login_throttle.attempt_begin(
-                username=self.user.get_username(), address=client_address(self.request)
+                username=self.user.get_username(), address=client_ip(self.request)
             )
             if not attempt.allowed:
                 raise _locked(attempt)

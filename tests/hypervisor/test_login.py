@@ -7,10 +7,8 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.test import RequestFactory
 from django.utils import translation
 
-from hypervisor.client_ip import client_address
 from hypervisor.models import AuditEntry
 from tests.hypervisor.factories import PASSWORD
 
@@ -163,28 +161,6 @@ def test_successful_logins_do_not_use_up_a_shared_office_address(client, db, set
         user = UserFactory(username=f"agent{number}")
         assert log_in(client, user.username, PASSWORD).status_code == 302
         client.logout()
-
-
-def request_with(**meta: str):  # type: ignore[no-untyped-def]
-    return RequestFactory().get("/", **meta)
-
-
-def test_the_client_address_is_the_peer_when_no_proxy_header_is_trusted(settings) -> None:
-    settings.CLIENT_IP_HEADER = ""
-    request = request_with(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
-    assert client_address(request) == "192.0.2.1"
-
-
-def test_a_trusted_header_gives_its_right_most_entry(settings) -> None:
-    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
-    request = request_with(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4")
-    assert client_address(request) == "198.51.100.4"
-
-
-def test_a_malformed_trusted_header_falls_back_to_the_peer(settings) -> None:
-    settings.CLIENT_IP_HEADER = "X-Real-IP"
-    request = request_with(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="not-an-address")
-    assert client_address(request) == "10.0.0.2"
 
 
 def test_the_admin_login_is_the_site_login(client, db) -> None:

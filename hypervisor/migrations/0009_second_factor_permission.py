@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hypervisor', '0007_traffic_signal_procedure'),
+        ('hypervisor', '0008_places'),
     ]
 
     operations = [
