@@ -31,6 +31,8 @@ class HypervisorConfig(AppConfig):
         from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
+        from hypervisor.security import second_factor  # noqa: F401 (registers its check)
+        from hypervisor.security import sessions as security_sessions
         from hypervisor.selectors.control import AlarmAcknowledgementKpi, AlarmCountKpi, CrisisLayer
 
         watch = [
@@ -48,6 +50,8 @@ class HypervisorConfig(AppConfig):
         registry.grant(Role.SUPERVISOR, oversee)
         registry.grant(Role.ADMIN, oversee)
         registry.grant(Role.ELECTED_OFFICIAL, ["hypervisor.view_elected_board"])
+        for role in Role:
+            registry.grant(role, ["hypervisor.use_second_factor"])
         registry.add_section(
             _("Crisis cell"), "crisis", permission="hypervisor.view_control_room", order=11
         )
@@ -57,6 +61,12 @@ class HypervisorConfig(AppConfig):
         )
         registry.add_section(
             _("My commune"), "elected-board", permission="hypervisor.view_elected_board", order=14
+        )
+        registry.add_section(
+            _("Two-factor authentication"),
+            "second-factor",
+            permission="hypervisor.use_second_factor",
+            order=90,
         )
         registry.add_layer(CrisisLayer())
         registry.add_kpi(AlarmAcknowledgementKpi())
@@ -71,6 +81,7 @@ class HypervisorConfig(AppConfig):
         registry.add_layer(AlarmLayer())
         registry.subscribe_all(_apply_alarm_rules)
         audit_signals.connect()
+        security_sessions.connect()
         registry.add_periodic_task(
             "escalate-alarms", "hypervisor.tasks.escalate_alarms", every_seconds=60
         )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from hypervisor.views import control_room, crisis, oversight, public
+from hypervisor.views import account, control_room, crisis, oversight, public
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("connexion/", public.login, name="login"),
+    path("connexion/", account.login, name="login"),
+    path("connexion/code/", account.login_code, name="login-code"),
+    path("compte/double-authentification/", account.second_factor_page, name="second-factor"),
     path("deconnexion/", public.logout, name="logout"),
     path("controle/", control_room.control_room, name="control-room"),
     path("controle/couches/<slug:name>/", control_room.layer_tile, name="layer-tile"),

@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from hypervisor.lifespan import LifespanHandler  # noqa: E402
+from hypervisor.security.sessions import StaffSessionWebSocketMiddleware  # noqa: E402
 from ondijon.routing import websocket_urlpatterns  # noqa: E402
 
 application = LifespanHandler(
@@ -24,7 +25,9 @@ application = LifespanHandler(
         {
             "http": django_asgi_app,
             "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                AuthMiddlewareStack(
+                    StaffSessionWebSocketMiddleware(URLRouter(websocket_urlpatterns))
+                )
             ),
         }
     )

@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ondijon.settings")
 app = Celery("ondijon")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Task log lines carry the task id and the id of the request that enqueued the task.
+from ondijon import logs  # noqa: E402
+
+logs.install()

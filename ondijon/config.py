@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -129,3 +130,16 @@ class Config:
                 f"{name}: expected a redis:// or rediss:// URL, got {raw!r}."
             )
         return raw
+
+
+def url_origins(template: str) -> list[str]:
+    """The CSP source matching a URL template such as a tile server's `{s}.host/{z}/{x}/{y}`.
+
+    A `{s}` subdomain placeholder becomes a wildcard; a relative template is this origin's,
+    already allowed by 'self', so it needs no source.
+    """
+    parts = urlsplit(template.replace("{s}", "*"))
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return [f"{parts.scheme}://{host}"]

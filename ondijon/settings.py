@@ -15,7 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ondijon.config import Config
+from ondijon.config import Config, url_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "channels",
     "leaflet",
     "hypervisor",
@@ -80,15 +83,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ondijon.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hypervisor.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "hypervisor.audit_signals.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hypervisor.security.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -257,24 +264,113 @@ NOTIFICATIONS_FILE = Path(
 DEFAULT_FROM_EMAIL = config.string("DJANGO_DEFAULT_FROM_EMAIL", default="ondijon@localhost")
 
 LOG_LEVEL = config.string("ONDIJON_LOG_LEVEL", default="INFO").upper()
+# JSON lines for log collectors in production, plain lines for people in the embedded mode.
+LOG_FORMAT = config.string("ONDIJON_LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"ONDIJON_LOG_FORMAT: expected json or plain, got {LOG_FORMAT!r}.")
+# Every record carries the ids of its request and task (ondijon/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"request_id": {"()": "ondijon.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "ondijon.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": sys.stderr, "formatter": "plain"}
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "formatter": LOG_FORMAT,
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django.request": {"filters": ["request_id"]},
+        "django.security": {"filters": ["request_id"]},
         "django.channels.server": {"level": "WARNING"},
+        # Its INFO lines carry the tasks' return values.
         "celery.app.trace": {"level": "WARNING"},
+        # SQL is logged with its parameters (reporters' names, phones): never, even at DEBUG.
+        "django.db.backends": {"level": "INFO"},
     },
 }
 
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+
+# Security (docs/security.md lists each control and the test that proves it)
+# HTTPS is terminated by the reverse proxy, which says so with X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = None if DEBUG else ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = config.boolean("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes call the container directly over plain HTTP (compose health check, load balancer).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = config.integer(
+    "DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.boolean("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = config.boolean("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits the whole registered domain to HTTPS for browsers' built-in lists;
+    # the domain's owner opts in with DJANGO_SECURE_HSTS_PRELOAD, so its absence is no warning.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# The origin only, never the path: tracking links carry a citizen's token.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: a link from a notification e-mail must open the page logged in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+# Argon2 hashes new passwords; the others still check older hashes, upgraded at next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Content Security Policy: scripts and styles from this origin only, map tiles from theirs.
+SECURITY_CSP_REPORT_ONLY = config.boolean("ONDIJON_CSP_REPORT_ONLY", default=False)
+_csp_directives: dict[str, object] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *url_origins(TILES_URL)],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],  # the middleware adds this host's ws:// and wss://
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if config.is_set("ONDIJON_CSP_REPORT_URI"):
+    _csp_directives["report-uri"] = [config.string("ONDIJON_CSP_REPORT_URI")]
+if SECURITY_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+# Login throttling: failed attempts per username, and per client address, within the window.
+LOGIN_ATTEMPTS_PER_USERNAME = config.integer("ONDIJON_LOGIN_ATTEMPTS", 5, minimum=1)
+LOGIN_ATTEMPTS_PER_ADDRESS = config.integer("ONDIJON_LOGIN_ATTEMPTS_PER_ADDRESS", 20, minimum=1)
+LOGIN_LOCKOUT_SECONDS = config.integer("ONDIJON_LOGIN_LOCKOUT_SECONDS", 900, minimum=10)
+# Staff sessions end after this long without a request, and this long after login whatever.
+SESSION_IDLE_SECONDS = 60 * config.integer("ONDIJON_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_MAX_SECONDS = 3600 * config.integer("ONDIJON_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# Second factor (TOTP): optional for everyone, required for these roles ("superuser" too).
+OTP_REQUIRED_FOR = config.items("ONDIJON_OTP_REQUIRED_FOR", default=[])
+OTP_TOTP_ISSUER = f"OnDijon {TERRITORY_NAME}"
 
 # Incidents and dispatch
 # Crews farther than this from an incident are not proposed by dispatch.

@@ -20,6 +20,7 @@ class ControlRoomAccess(models.Model):
             ("run_procedures", _("Can run operator procedures")),
             ("manage_crisis", _("Can activate and close a crisis")),
             ("view_elected_board", _("Can see the elected officials' board")),
+            ("use_second_factor", _("Can turn on their own two-factor authentication")),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import smtplib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -51,7 +52,11 @@ class ConsoleFileBackend:
             },
             ensure_ascii=False,
         )
-        logger.info("Notification %s: %s", notification.pk, line)
+        # The file is the embedded mode's outbox; the log says only that a message went
+        # there, never to whom nor what (recipients are often citizens).
+        logger.info(
+            "Notification %s (%s) written to %s", notification.pk, notification.channel, self.path
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:
@@ -74,8 +79,21 @@ class DjangoMailBackend:
                 [notification.address],
                 fail_silently=False,
             )
+        except smtplib.SMTPRecipientsRefused as error:
+            # The refusal names the address: the message says only what went wrong.
+            codes = sorted({code for code, _reply in error.recipients.values()})
+            raise NotificationError(
+                f"mail server refused the recipient ({', '.join(map(str, codes))})",
+                permanent=all(500 <= code < 600 for code in codes),
+            ) from None
+        except smtplib.SMTPResponseException as error:
+            raise NotificationError(
+                f"mail server answered {error.smtp_code}", permanent=500 <= error.smtp_code < 600
+            ) from None
         except (OSError, TimeoutError) as error:
-            raise NotificationError(f"mail server: {error}", permanent=False) from error
+            raise NotificationError(
+                f"mail server unreachable: {type(error).__name__}", permanent=False
+            ) from error
 
 
 class HttpSmsGatewayBackend:

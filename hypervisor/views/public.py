@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from hypervisor.access import public
 from hypervisor.registry import registry
@@ -24,12 +24,4 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "hypervisor/home.html", {"sections": sections})
 
 
-# The method is checked first: LoginView sends a signed-in user away whatever the method.
-login = public(
-    require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])(
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        )
-    )
-)
 logout = public(auth_views.LogoutView.as_view())

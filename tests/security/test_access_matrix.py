@@ -51,6 +51,7 @@ REFUSED_BY_DESIGN = {
 # the public national address base); open data is public by law.
 REVIEWED_PUBLIC = {
     *("healthz", "readyz", "set_language", "home", "login", "logout"),
+    *("login-code", "admin-login"),
     *("api-schema", "api-docs", "field-service-worker", "field-manifest"),
     *("report", "report-place-search", "report-tracking", "report-fix-answer"),
     *("open311", "open311-discovery", "open311-services", "open311-service"),
