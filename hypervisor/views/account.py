@@ -83,6 +83,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_code.html", {"form": form}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @requires("hypervisor.use_second_factor")
 def second_factor_page(request: HttpRequest) -> HttpResponse:
     """Turn the second factor on (QR code, then a first code), or off with a current code."""
