@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from hypervisor import access
 from ondijon import health
 
+handler500 = "ondijon.errors.server_error"
+
 admin.site.site_header = "OnDijon"
 admin.site.site_title = "OnDijon"
 
