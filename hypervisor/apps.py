@@ -19,7 +19,7 @@ def _apply_alarm_rules(record: object) -> None:
     from hypervisor.services.alarms import relay_alarm_rules
 
     if getattr(record, "asset_type", "") != "alarm":  # alarms' own events raise nothing
-        relay_alarm_rules(event_id=record.pk)  # type: ignore[attr-defined]
+        relay_alarm_rules(event_id=record.pk, kind=record.kind)  # type: ignore[attr-defined]
 
 
 class HypervisorConfig(AppConfig):

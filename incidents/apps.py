@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 def _route_when_opened(event: object) -> None:
     from incidents.services import relay
 
-    relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
+    relay("route_incident", int(event.asset_id), priority=event.priority or None)  # type: ignore[attr-defined]
 
 
 def _dispatch_when_routed_by_hand(event: object) -> None:

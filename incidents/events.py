@@ -11,6 +11,8 @@ class IncidentOpened(DomainEvent):
     asset_type = "incident"
     category_code: str
     source: str
+    # Emergencies are handed to the urgent queue (incidents.services.relay).
+    priority: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from ondijon.config import Config, url_origins
 
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ondijon.errors.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -139,8 +141,14 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
+    # A Redis outage must not turn into server errors: the cache answers from process
+    # memory meanwhile (ondijon/cache.py), and a dead connection is given up within seconds.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "ondijon.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
     # The pub/sub layer has no per-group expiry, so a wall screen idle for a whole shift
     # keeps receiving; catch-up after a gap comes from the event history, not the layer.
@@ -214,12 +222,54 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# An unacknowledged task is redelivered after this delay when a worker dies: it must
-# stay far below the one-hour emergency deadline.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": config.integer("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)
+# Time-critical work has its own queue, which workers always read first (the "priority"
+# order below): an emergency never waits behind a backlog of routine tasks. Emergencies are
+# sent there when they are handed over (incidents.services.relay); the sweeps that hand
+# over lost work and watch deadlines are routed there by name.
+CELERY_URGENT_QUEUE = "urgent"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_URGENT_QUEUE, CELERY_TASK_DEFAULT_QUEUE)
+)
+CELERY_TASK_ROUTES = {
+    "incidents.tasks.relay_pending_work": {"queue": CELERY_URGENT_QUEUE},
+    "incidents.tasks.watch_deadlines": {"queue": CELERY_URGENT_QUEUE},
+    "hypervisor.tasks.escalate_alarms": {"queue": CELERY_URGENT_QUEUE},
 }
+# A task running longer than this is stopped (the soft limit raises inside it first).
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 280
+# An unacknowledged task is redelivered after this delay when its worker dies. It must
+# exceed the longest a live worker holds a task unacknowledged (the time limit plus the
+# longest retry countdown, 600 s), or tasks would run twice. Routing and dispatch do not
+# wait for it: the relay sweep hands them over again after ONDIJON_RELAY_AFTER_SECONDS
+# (emergencies after ONDIJON_EMERGENCY_RELAY_AFTER_SECONDS, on the urgent queue).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": config.integer("CELERY_VISIBILITY_TIMEOUT", 1200, minimum=30),
+    "queue_order_strategy": "priority",
+    # A broker gone without closing its connections is given up within seconds, and a
+    # publisher connects once, not again and again until the connection timeout.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+# Publishing gives up within about half a second when the broker is down: the request that
+# published must not hang, and the database keeps the work for the sweeps.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Workers and beat wait for the broker as long as it takes, at start-up and after a loss.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops finishes its work (it cannot be
+# acknowledged and runs again later, as a no-op) rather than being killed half-way.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 
 # Territory: the product serves any metropolis; Dijon Métropole is the default.

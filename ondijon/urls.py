@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from hypervisor import access
 from ondijon import health
 
+handler500 = "ondijon.errors.server_error"
+
 admin.site.site_header = "OnDijon"
 admin.site.site_title = "OnDijon"
 

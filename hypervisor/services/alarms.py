@@ -114,14 +114,22 @@ def _open_alarms_of(asset_ref: str) -> Q:
     return Q(asset_type=asset_type, asset_id=asset_id) & ~Q(state=AlarmState.CLEARED)
 
 
-def relay_alarm_rules(*, event_id: int) -> bool:
+def relay_alarm_rules(*, event_id: int, kind: str | None = None) -> bool:
     """Hand an event to the rules task; with the broker down, the sweep does it later.
 
-    Celery's short default publish retry (about a second in all) bounds the wait; the event
-    itself (`rules_applied_at` still empty) is the record of the work to do.
+    An event of a kind that no active rule names is marked applied at once instead: the
+    task would find nothing to do, and a burst of incidents would otherwise queue one
+    such task per event ahead of useful work. The publish gives up within about half a
+    second (CELERY_TASK_PUBLISH_RETRY_POLICY); the event itself (`rules_applied_at` still
+    empty) is the record of the work to do.
     """
     from hypervisor.tasks import apply_alarm_rules
 
+    if kind is not None and not AlarmRule.objects.filter(event_kind=kind, active=True).exists():
+        Event.objects.filter(pk=event_id, rules_applied_at__isnull=True).update(
+            rules_applied_at=timezone.now()
+        )
+        return True
     try:
         apply_alarm_rules.apply_async((event_id,))
     except Exception:
@@ -131,7 +139,15 @@ def relay_alarm_rules(*, event_id: int) -> bool:
 
 
 def alarm_rules_relay_pending(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Hand over again the events the broker never got (it was down when they committed)."""
+    """Hand over again the events the broker never got (it was down when they committed).
+
+    Nothing is handed over while the ordinary queue holds a backlog: the events are most
+    likely in it, and copies behind it would only slow it down.
+    """
+    from ondijon.celery import ordinary_backlog
+
+    if ordinary_backlog():
+        return 0
     now = now or timezone.now()
     waiting = (
         Event.objects.filter(
@@ -139,9 +155,9 @@ def alarm_rules_relay_pending(*, now: datetime | None = None, limit: int = 1000)
         )
         .exclude(asset_type="alarm")
         .order_by("id")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "kind")[:limit]
     )
-    return sum(relay_alarm_rules(event_id=event_id) for event_id in waiting)
+    return sum(relay_alarm_rules(event_id=event_id, kind=kind) for event_id, kind in waiting)
 
 
 @transaction.atomic

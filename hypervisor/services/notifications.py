@@ -133,7 +133,14 @@ def notification_deliver(*, notification_id: int) -> None:
 
 
 def notifications_requeue_stale(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Hand pending notifications to the broker again: it may have been down at the time."""
+    """Hand pending notifications to the broker again: it may have been down at the time.
+
+    Not while the ordinary queue holds a backlog: they are most likely in it.
+    """
+    from ondijon.celery import ordinary_backlog
+
+    if ordinary_backlog():
+        return 0
     stale = Notification.objects.filter(
         status=Notification.Status.PENDING, created_at__lt=timezone.now() - older_than
     ).values_list("pk", flat=True)

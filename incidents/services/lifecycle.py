@@ -194,6 +194,7 @@ def incident_open(
             lon=lon,
             category_code=category.code,
             source=source,
+            priority=incident.priority,
         )
     )
     return incident

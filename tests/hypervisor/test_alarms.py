@@ -255,3 +255,40 @@ def test_an_event_committed_while_the_broker_is_down_gets_its_alarm_from_the_swe
         assert alarm_rules_relay_pending() == 1
     assert Alarm.objects.get().kind == "cabinet-power"
     assert alarm_rules_relay_pending() == 0
+
+
+def test_an_event_no_rule_names_is_marked_applied_without_a_task(
+    alarm_rules, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    """A burst of such events (incidents routed, tasks assigned) queues nothing."""
+    from hypervisor import events
+    from hypervisor.tasks import apply_alarm_rules
+    from tests.hypervisor.conftest import SignalFaulted
+
+    queued = []
+    monkeypatch.setattr(apply_alarm_rules, "apply_async", lambda *a, **k: queued.append(a))
+    with django_capture_on_commit_callbacks(execute=True):
+        unnamed = events.publish(SignalFaulted(asset_id="CR-9"))
+        named = events.publish(CabinetPowerLost(asset_id="C-9"))
+    unnamed.refresh_from_db()
+    named.refresh_from_db()
+    assert unnamed.rules_applied_at is not None
+    assert named.rules_applied_at is None
+    assert queued == [((named.pk,),)]
+
+
+def test_the_sweep_hands_nothing_over_while_a_backlog_is_queued(
+    alarm_rules, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from hypervisor import events
+    from hypervisor.services.alarms import alarm_rules_relay_pending
+    from hypervisor.tasks import apply_alarm_rules
+
+    monkeypatch.setattr(apply_alarm_rules, "apply_async", lambda *a, **k: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish(CabinetPowerLost(asset_id="C-12"))
+    later = timezone.now() + timedelta(minutes=1)
+    monkeypatch.setattr("ondijon.celery.ordinary_backlog", lambda: 800)
+    assert alarm_rules_relay_pending(now=later) == 0
+    monkeypatch.setattr("ondijon.celery.ordinary_backlog", lambda: 0)
+    assert alarm_rules_relay_pending(now=later) == 1

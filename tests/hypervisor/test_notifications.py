@@ -126,3 +126,19 @@ def test_an_unreachable_gateway_is_a_retryable_error(settings) -> None:
     with pytest.raises(NotificationError) as error:
         backend.send(Notification(channel="sms", address="+33600000001", subject="S", body="B"))
     assert error.value.permanent is False
+
+
+def test_pending_notifications_are_handed_over_again_unless_a_backlog_is_queued(
+    reachable_supervisor, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from hypervisor.services import notifications
+    from hypervisor.tasks import send_notification
+
+    monkeypatch.setattr(send_notification, "delay", lambda *args: None)  # the broker lost it
+    notify(users=[reachable_supervisor], channels=["sms"], subject="S", body="B")
+    monkeypatch.setattr("ondijon.celery.ordinary_backlog", lambda: 300)
+    assert notifications.notifications_requeue_stale(older_than=timedelta(0)) == 0
+    monkeypatch.setattr("ondijon.celery.ordinary_backlog", lambda: 0)
+    assert notifications.notifications_requeue_stale(older_than=timedelta(0)) == 1

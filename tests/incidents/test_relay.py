@@ -69,3 +69,52 @@ def test_an_unreachable_broker_keeps_the_work_for_the_sweep(
     assert counts["route"] == 0
     incident.refresh_from_db()
     assert incident.routed_at is None
+
+
+def _capture_publishing(monkeypatch) -> list[tuple[str, dict[str, object]]]:  # type: ignore[no-untyped-def]
+    from incidents import tasks
+
+    sent: list[tuple[str, dict[str, object]]] = []
+    for name in ("route_incident", "dispatch_incident"):
+        monkeypatch.setattr(
+            getattr(tasks, name),
+            "apply_async",
+            lambda args, name=name, **options: sent.append((name, options)),
+        )
+    return sent
+
+
+def test_an_emergency_is_handed_to_the_urgent_queue(
+    reference_configuration, monkeypatch, settings
+) -> None:
+    sent = _capture_publishing(monkeypatch)
+    emergency = _open(priority=services.Priority.EMERGENCY)
+    ordinary = _open()
+    services.relay("route_incident", emergency.pk)
+    services.relay("route_incident", ordinary.pk)
+    assert sent[0] == ("route_incident", {"retry": False, "queue": settings.CELERY_URGENT_QUEUE})
+    assert sent[1] == ("route_incident", {"retry": False})
+
+
+def test_an_opened_emergency_is_relayed_on_commit_to_the_urgent_queue(
+    reference_configuration, monkeypatch, settings, django_capture_on_commit_callbacks
+) -> None:
+    sent = _capture_publishing(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        _open(priority=services.Priority.EMERGENCY)
+    assert sent == [("route_incident", {"retry": False, "queue": settings.CELERY_URGENT_QUEUE})]
+
+
+def test_while_a_backlog_is_queued_the_sweep_hands_over_emergencies_only(
+    reference_configuration, monkeypatch
+) -> None:
+    """Ordinary work older than the delay is most likely in the backlog, merely waiting."""
+    monkeypatch.setattr("ondijon.celery.ordinary_backlog", lambda: 1_500)
+    emergency = _open(priority=services.Priority.EMERGENCY)
+    ordinary = _open()
+    counts = services.incidents_relay_pending(now=timezone.now() + timedelta(minutes=5))
+    emergency.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert counts["route"] == 1
+    assert emergency.routed_at is not None
+    assert ordinary.routed_at is None
