@@ -64,7 +64,7 @@ class PublishBreaker:
 breaker = PublishBreaker(BROKER_PAUSE_SECONDS)
 
 
-class Task(BaseTask):  # type: ignore[misc]
+class Task(BaseTask):
     """Every OnDijon task: publishing fails fast while the broker is known to be down."""
 
     def apply_async(self, *args: Any, **kwargs: Any) -> Any:
