@@ -8,9 +8,8 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from hypervisor import selectors
+from hypervisor import fanout, selectors
 from hypervisor.access import AccessRule
-from hypervisor.live import CONTROL_ROOM_GROUP
 from hypervisor.notifications.backends import user_group
 from hypervisor.selectors import live as live_selectors
 
@@ -28,7 +27,11 @@ def _since(scope: dict[str, Any]) -> int | None:
 
 
 class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
-    """Operators and supervisors see everything; an elected official, their commune only."""
+    """Operators and supervisors see everything; an elected official, their commune only.
+
+    Deltas come from the process's live-feed hub (one Redis subscription for all screens);
+    the channel layer carries only this user's own pushes (in-app notifications).
+    """
 
     access_rule = AccessRule(
         public=False,
@@ -36,6 +39,7 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
         any_of=True,
     )
     commune: str | None = None
+    feed: fanout.ScreenFeed | None = None
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -48,12 +52,16 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=FORBIDDEN)
             return
         self.commune = await database_sync_to_async(live_selectors.watched_commune)(user=user)
-        # Join before reading the catch-up so nothing committed in between is missed;
-        # applying a delta twice is harmless.
-        self.groups_joined = [CONTROL_ROOM_GROUP, user_group(user.pk)]
+        self.groups_joined = [user_group(user.pk)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        # Subscribe before reading the catch-up so nothing committed in between is missed;
+        # deltas queue meanwhile and follow the catch-up. Applying one twice is harmless.
+        hub = fanout.hub()
+        self.feed = fanout.ScreenFeed(self._send_text, self._close, commune=self.commune)
+        hub.attach(self.feed)
+        await hub.wait_subscribed()
         since = _since(self.scope)
         if self.commune:
             messages = await database_sync_to_async(live_selectors.live_catch_up_for_commune)(
@@ -63,10 +71,20 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
             messages = await database_sync_to_async(selectors.live_catch_up)(since=since)
         for message in messages:
             await self.send_json(message)
+        self.feed.start()
 
     async def disconnect(self, code: int) -> None:
+        if self.feed is not None:
+            fanout.hub().detach(self.feed)
+            await self.feed.stop()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _send_text(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def _close(self, code: int) -> None:
+        await self.close(code=code)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -81,21 +99,6 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
             return
         # Screens only listen; commands go through the HTTP views and their services.
         await self.send_json({"type": "error", "error": "unsupported_message"})
-
-    async def live_delta(self, event: dict[str, Any]) -> None:
-        message = event["message"]
-        if not self.commune and "text" in event:
-            await self.send(text_data=event["text"])
-            return
-        if self.commune:
-            if message.get("layer") not in {"incidents", "alarms"}:
-                return
-            visible = await database_sync_to_async(live_selectors.visible_in_commune)(
-                message, self.commune
-            )
-            if not visible:
-                return
-        await self.send_json(message)
 
     async def notification_push(self, event: dict[str, Any]) -> None:
         await self.send_json(event["message"])

@@ -34,6 +34,10 @@ def watched_commune(*, user: User | AnonymousUser) -> str | None:
     return commune.insee if commune else None
 
 
+# The layers an elected official's screen shows, for their commune only.
+COMMUNE_LAYERS = frozenset({"incidents", "alarms"})
+
+
 def visible_in_commune(message: dict[str, Any], insee: str) -> bool:
     """Whether a snapshot feature or delta lies in the commune (geometry-less ones do not)."""
     feature = message.get("feature") if message.get("type") == "delta" else message
@@ -42,6 +46,24 @@ def visible_in_commune(message: dict[str, Any], insee: str) -> bool:
     from hypervisor.selectors.territory import commune_at
 
     return commune_at(lat=feature["lat"], lon=feature["lon"]) == insee
+
+
+def delta_audience(delta: dict[str, Any]) -> str:
+    """Which elected officials' screens a delta is for, decided once when it is published.
+
+    "*": all of them (a removal: the feature's commune is no longer known); an INSEE code:
+    that commune's; "": none. Control-room staff receive every delta regardless.
+    """
+    if delta.get("layer") not in COMMUNE_LAYERS:
+        return ""
+    if delta.get("op") == "remove":
+        return "*"
+    feature = delta.get("feature") or {}
+    if feature.get("lat") is None or feature.get("lon") is None:
+        return ""
+    from hypervisor.selectors.territory import commune_at
+
+    return commune_at(lat=feature["lat"], lon=feature["lon"]) or ""
 
 
 def live_catch_up_for_commune(*, since: int | None, insee: str) -> list[dict[str, Any]]:
@@ -53,10 +75,10 @@ def live_catch_up_for_commune(*, since: int | None, insee: str) -> list[dict[str
             layers = {
                 name: [feature for feature in features if visible_in_commune(feature, insee)]
                 for name, features in message["layers"].items()
-                if name in {"incidents", "alarms"}
+                if name in COMMUNE_LAYERS
             }
             filtered.append({**message, "layers": layers})
-        elif message["type"] != "delta" or visible_in_commune(message, insee):
+        elif message["type"] != "delta" or delta_audience(message) in ("*", insee):
             filtered.append(message)
     return filtered
 

@@ -1,5 +1,9 @@
 // A WebSocket that reconnects with backoff and resumes from the last sequence number it
 // saw, so a screen never silently misses an update.
+
+// Close code of a server that asks the screen to catch up (see hypervisor/fanout.py).
+const RESYNC_CLOSE_CODE = 4000;
+
 export class LiveSocket {
   constructor(path, { onMessage, onState }) {
     this.path = path;
@@ -8,6 +12,7 @@ export class LiveSocket {
     this.sequence = null;
     this.attempt = 0;
     this.closedByPage = false;
+    this.resyncing = false;
     this.heartbeat = null;
     this.connect();
   }
@@ -30,6 +35,13 @@ export class LiveSocket {
     });
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(event.data);
+      if (message.type === "resync") {
+        // The server lost deltas meant for this screen (its feed was interrupted, or the
+        // screen fell too far behind): reconnect at once and catch up from the last seq.
+        this.resyncing = true;
+        socket.close();
+        return;
+      }
       // Deltas carry the current state of their feature, so applying one twice or late is
       // harmless; transactions commit out of id order, so none is dropped for its number.
       if (message.type === "snapshot" || message.type === "caught_up") {
@@ -46,9 +58,15 @@ export class LiveSocket {
         this.onState("forbidden");
         return;
       }
+      this.onState("reconnecting");
+      if (this.resyncing || event.code === RESYNC_CLOSE_CODE) {
+        // Every screen of a server hears this at once: spread them over a second.
+        this.resyncing = false;
+        window.setTimeout(() => this.connect(), Math.random() * 1000);
+        return;
+      }
       this.attempt += 1;
       const delay = Math.min(30000, 500 * 2 ** Math.min(this.attempt, 6)) * (0.75 + Math.random() / 2);
-      this.onState("reconnecting");
       window.setTimeout(() => this.connect(), delay);
     });
   }

@@ -89,3 +89,18 @@ def test_a_field_agents_session_cannot_open_the_control_room_socket(
         })"""
     )
     assert outcome == "closed"
+
+
+def test_a_screen_told_to_resync_catches_up_from_its_last_sequence_without_reloading(
+    power_rule, celery_worker, territory, operator, open_page, asgi_server
+) -> None:
+    from hypervisor import fanout
+
+    page = open_control_room(open_page, asgi_server, operator)
+    page.evaluate("window.__sameDocument = true")
+    with page.expect_websocket(lambda socket: "since=" in socket.url, timeout=10_000):
+        fanout.resync_local_screens()  # as when the feed's Redis subscription comes back
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    raise_power_loss("C-0310")
+    expect(page.locator(".alarm-item", has_text="C-0310")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True

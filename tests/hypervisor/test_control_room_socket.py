@@ -220,3 +220,54 @@ def test_an_in_app_notification_reaches_the_recipients_open_screen(operator, ter
         "Alarme",
         "Armoire A-12",
     )
+
+
+def test_an_elected_officials_screen_receives_the_deltas_of_its_commune_only(
+    elected_official, reference_configuration, django_capture_on_commit_callbacks
+) -> None:
+    from hypervisor.models import Commune, StaffProfile
+
+    dijon = Commune.objects.get(insee="21231")
+    StaffProfile.objects.create(user=elected_official, commune=dijon)
+
+    def report_in_quetigny_then_in_dijon() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            citizen_services.report_submit(
+                category_code="eclairage-panne",
+                description="Lampadaire éteint à Quetigny",
+                lat=dijon.label_lat,
+                lon=5.1060,
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            open_incident()
+
+    async def conversation() -> list[dict[str, Any]]:
+        communicator = screen(elected_official)
+        await communicator.connect()
+        await communicator.receive_json_from()  # snapshot
+        await database_sync_to_async(report_in_quetigny_then_in_dijon)()
+        received = []
+        while not await communicator.receive_nothing(timeout=0.5):
+            received.append(await communicator.receive_json_from())
+        await communicator.disconnect()
+        return received
+
+    from hypervisor.selectors import commune_at
+
+    received = async_to_sync(conversation)()
+    assert {message["layer"] for message in received} == {"incidents"}
+    assert {commune_at(lat=m["feature"]["lat"], lon=m["feature"]["lon"]) for m in received} == {
+        "21231"
+    }
+
+
+def test_a_delta_is_addressed_to_the_commune_where_its_feature_lies(territory) -> None:
+    from hypervisor.selectors.live import delta_audience
+
+    def delta(layer: str, op: str = "upsert", **feature: float) -> dict[str, Any]:
+        return {"type": "delta", "layer": layer, "op": op, "feature": feature or None}
+
+    assert delta_audience(delta("incidents", lat=47.3195, lon=5.0370)) == "21231"
+    assert delta_audience(delta("alarms", op="remove")) == "*"
+    assert delta_audience(delta("incidents")) == ""  # no location: staff only
+    assert delta_audience(delta("lighting", lat=47.3195, lon=5.0370)) == ""
