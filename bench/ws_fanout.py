@@ -1,13 +1,15 @@
 """Event → control-room screens: latency and delivery for 1, 10, 50 and 200 WebSockets.
 
 OnDijon's path is measured end to end: an event is published in a committed transaction,
-its delta goes through the Redis channel layer to the ASGI server (uvicorn, one worker)
-and out to every screen. Beside it, in the same run, a bare `websockets` broadcast server
-relays the same number of messages to the same number of clients: the floor.
+its delta is encoded once and published on Redis, the ASGI server (uvicorn, one worker)
+receives it on its one live-feed subscription and hands it to every screen. Beside it, in
+the same run, a bare `websockets` broadcast server relays the same number of messages to
+the same number of clients: the floor.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ondijon_bench \\
-    REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/ws_fanout.py
+    REDIS_URL=redis://127.0.0.1:6379/8 .venv/bin/python bench/ws_fanout.py
 
+BENCH_SCREENS (default 1,10,50,200) and BENCH_EVENTS (default 100 a round) bound the run.
 Loopback only; every loop is bounded in count and time.
 """
 
@@ -23,10 +25,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ondijon.settings")
+
+from common import (
+    ROOT,
+    free_port,
+    header,
+    percentile,
+    save,
+    setup_django,
+    staff_session,
+    stop,
+    wait_for_port,
+)
 
 SCREENS = [int(n) for n in os.environ.get("BENCH_SCREENS", "1,10,50,200").split(",")]
 EVENTS = int(os.environ.get("BENCH_EVENTS", "100"))
@@ -54,30 +65,10 @@ asyncio.run(main())
 def percentiles(values: list[float]) -> str:
     if not values:
         return "no message"
-    ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return f"p50 {pick(0.50):6.1f} ms  p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int) -> None:
-    import socket
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
+    return (
+        f"p50 {percentile(values, 0.50):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms"
+        f"  p99 {percentile(values, 0.99):6.1f} ms"
+    )
 
 
 @dataclass
@@ -148,50 +139,26 @@ async def bare_round(url: str, screens: int) -> Result:
     return result
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database when it does not exist yet."""
-    from urllib.parse import urlparse
-
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    connection = psycopg2.connect(url.replace(parsed.path, "/postgres"))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
+def figures(result: Result) -> dict[str, float | int]:
+    return {
+        "p50": round(percentile(result.latencies, 0.50), 2),
+        "p95": round(percentile(result.latencies, 0.95), 2),
+        "p99": round(percentile(result.latencies, 0.99), 2),
+        "delivered": result.delivered,
+        "expected": result.expected,
+    }
 
 
 def main() -> None:
-    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL"):
-        sys.exit(
-            "Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs on the real stack."
-        )
-    import django
-
-    ensure_database(os.environ["DATABASE_URL"])
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    django.setup()
+    setup_django(inventory=False)
     from bench_layer import BenchEvent, BenchLayer  # type: ignore[import-not-found]
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
 
     from hypervisor import events
     from hypervisor.registry import registry
 
     registry.add_layer(BenchLayer())
-    user, _created = get_user_model().objects.get_or_create(username="bench-operator")
-    user.groups.set([Group.objects.get(name="operator")])
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
+    session_key = staff_session()
 
     def publish(number: int) -> None:
         with transaction.atomic():
@@ -201,22 +168,24 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "ondijon.asgi:application", "--port", str(port),
          "--ws", "websockets-sansio", "--log-level", "warning", "--lifespan", "off"],
-        cwd=ROOT,
+        cwd=ROOT, start_new_session=True,
     )  # fmt: skip
-    bare = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(bare_port)])
+    bare = subprocess.Popen(
+        [sys.executable, "-c", BARE_SERVER, str(bare_port)], start_new_session=True
+    )
+    rounds = []
     try:
-        wait_for_port(port)
-        wait_for_port(bare_port)
-        print("command:", " ".join([sys.executable, *sys.argv]))
-        load = os.getloadavg()[0]
-        print(f"machine: {os.cpu_count()} cores, load {load:.1f}; {EVENTS} events at 50/s a round")
+        wait_for_port(port, server)
+        wait_for_port(bare_port, bare)
+        header("Event → control-room screens")
+        print(f"{EVENTS} events at {1 / INTERVAL:.0f}/s a round, {WARMUP} warm-up events first")
         origin = f"http://127.0.0.1:{port}"
         for screens in SCREENS:
             ours = asyncio.run(
                 ondijon_round(
                     f"ws://127.0.0.1:{port}/ws/control/",
                     origin,
-                    f"sessionid={session.session_key}",
+                    f"sessionid={session_key}",
                     screens,
                     publish,
                 )
@@ -225,17 +194,21 @@ def main() -> None:
             ratio = statistics.median(ours.latencies) / max(
                 statistics.median(floor.latencies), 0.001
             )
+            load = os.getloadavg()[0]
             print(
                 f"{screens:4d} screens  OnDijon {percentiles(ours.latencies)}"
                 f"  delivered {ours.delivered}/{ours.expected}"
                 f"  | bare websockets {percentiles(floor.latencies)}"
                 f"  delivered {floor.delivered}/{floor.expected}  | median ratio {ratio:.1f}×"
+                f"  | load {load:.1f}"
+            )
+            sys.stdout.flush()
+            rounds.append(
+                {"screens": screens, "ondijon": figures(ours), "bare": figures(floor), "load": load}
             )
     finally:
-        server.terminate()
-        bare.terminate()
-        server.wait(10)
-        bare.wait(10)
+        stop(server, bare)
+    save("ws_fanout", {"events_per_round": EVENTS, "rounds": rounds})
 
 
 if __name__ == "__main__":
