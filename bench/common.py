@@ -144,14 +144,25 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None) -> 
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def start(argv: Sequence[str], **env: str) -> subprocess.Popen[bytes]:
-    """A process of the stack, in the project directory, with the benchmark's environment."""
-    return subprocess.Popen(list(argv), cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+def start(argv: Sequence[str], *, quiet: bool = False, **env: str) -> subprocess.Popen[bytes]:
+    """A process of the stack, in the project directory, with the benchmark's environment.
+
+    Its own session, so that stopping it stops its children (uvicorn, Celery's pool) too;
+    `quiet` drops its standard output (banners), never its errors.
+    """
+    return subprocess.Popen(
+        list(argv),
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
 
 
 def serve(port: int, **env: str) -> subprocess.Popen[bytes]:
     """`manage.py serve`: the ASGI server (uvicorn, one process), ready on return."""
-    process = start([sys.executable, "manage.py", "serve", "--port", str(port)], **env)
+    command = [sys.executable, "manage.py", "serve", "--port", str(port)]
+    process = start(command, quiet=True, **env)
     wait_for_port(port, process)
     return process
 
