@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import shlex
 import signal
 import socket
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ondijon.settings")
+# One key for the benchmark and the servers it starts: sessions it creates are valid there.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(48))
 
 BENCH_USER = "bench-operator"
 
@@ -224,3 +227,40 @@ def save(name: str, figures: dict[str, Any]) -> Path:
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     print(f"figures saved in {path.relative_to(ROOT)}")
     return path
+
+
+def production_environment() -> dict[str, str]:
+    """Settings as deployed (DJANGO_DEBUG=false: no query log, static files collected,
+    compressed and hashed, served by WhiteNoise), in a var/ folder of the benchmarks'."""
+    var_dir = ROOT / "var" / "bench-production"
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ONDIJON_VAR_DIR": str(var_dir),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return env
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started, directly or not, by this one (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found

@@ -358,6 +358,7 @@ new LiveSocket("/ws/control/", {
   onMessage: (message) => {
     if (message.type === "snapshot") {
       for (const [name, features] of Object.entries(message.layers)) layers[name]?.snapshot(features);
+      performance.mark("ondijon:snapshot");
     } else if (message.type === "delta") {
       layers[message.layer]?.applyDelta(message);
     } else if (message.type === "notification") {

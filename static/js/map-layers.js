@@ -38,7 +38,8 @@ export class TiledLayer {
     this.definition = definition;
     this.url = tileUrl.replace("LAYER", definition.name);
     this.group = L.layerGroup();
-    this.renderer = L.canvas({ padding: 0.3 });
+    // Every tiled layer draws on the map's one canvas (preferCanvas): a canvas per layer
+    // costs a full-size bitmap to clear and composite on every redraw.
     this.markers = new Map();
     this.request = 0;
     map.on("moveend", () => this.refresh());
@@ -66,14 +67,16 @@ export class TiledLayer {
       for (const [lat, lon, count, status] of tile.rows) {
         const radius = Math.min(22, 5 + Math.log2(count + 1) * 2.2);
         L.circleMarker([lat, lon], {
-          renderer: this.renderer, radius, weight: 1, color: statusColour(status), fillColor: statusColour(status), fillOpacity: 0.35,
+          radius, weight: 1, color: statusColour(status), fillColor: statusColour(status), fillOpacity: 0.35,
         }).bindTooltip(`${this.definition.label}: ${count}`).addTo(this.group);
       }
-      return;
+    } else {
+      for (const row of tile.rows) {
+        this.upsert(Object.fromEntries(tile.fields.map((field, index) => [field, row[index]])));
+      }
     }
-    for (const row of tile.rows) {
-      this.upsert(Object.fromEntries(tile.fields.map((field, index) => [field, row[index]])));
-    }
+    // Read by bench/control_room_paint.py: when each layer was last handed to the map.
+    performance.mark(`ondijon:layer:${this.definition.name}`);
   }
 
   upsert(feature) {
@@ -86,7 +89,7 @@ export class TiledLayer {
       return;
     }
     const marker = L.circleMarker([feature.lat, feature.lon], {
-      renderer: this.renderer, radius: 3.5, weight: 1, color: colour, fillColor: colour, fillOpacity: 0.85,
+      radius: 3.5, weight: 1, color: colour, fillColor: colour, fillOpacity: 0.85,
     }).bindPopup(featureHtml(this.definition.label, feature));
     marker.addTo(this.group);
     this.markers.set(String(feature.id), marker);
