@@ -118,6 +118,18 @@ def test_the_audit_log_is_for_supervisors_and_filters_by_action(
     assert "alarm:1" not in page
 
 
+def test_the_audit_log_lists_an_action_the_system_took_without_a_person(
+    client, supervisor
+) -> None:
+    from hypervisor.services import audit_record
+
+    audit_record(actor=None, action="retention.purge", target="events", summary="Purge")
+    client.force_login(supervisor)
+    response = client.get("/controle/journal/")
+    assert response.status_code == 200
+    assert "retention.purge" in response.content.decode()
+
+
 def test_an_elected_official_sees_their_commune_and_the_sms_they_were_sent(
     client, elected_official, territory
 ) -> None:
