@@ -54,5 +54,11 @@ messages:
 		--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' $(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
 	for app in $(APP_CATALOGUES); do (cd $$app && ../$(PY) ../manage.py makemessages --locale fr --locale en --no-obsolete); done
 
+# Benchmarks (not tests): the real stack, a database and a Redis database of their own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ondijon_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+bench: $(VENV)/.dev-deps translations
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/run_all.py $(BENCH)
+
 clean:
 	rm -rf $(VENV) var
