@@ -237,6 +237,7 @@ def test_an_elected_officials_screen_receives_the_deltas_of_its_commune_only(
                 description="Lampadaire éteint à Quetigny",
                 lat=dijon.label_lat,
                 lon=5.1060,
+                link_duplicates=False,
             )
         with django_capture_on_commit_callbacks(execute=True):
             open_incident()
