@@ -399,6 +399,7 @@ COMMUNICATION_TIMEOUT_MINUTES = config.integer(
 )
 MQTT_URL = config.string("ONDIJON_MQTT_URL", default="mqtt://127.0.0.1:1883")
 MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
+MQTT_SHARE_GROUP = config.string("ONDIJON_MQTT_SHARE_GROUP", default="")
 # Real reference data (red-light camera sites…) used by the demo when present.
 REFERENCE_DATA_DIR = Path(
     config.string("ONDIJON_REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))

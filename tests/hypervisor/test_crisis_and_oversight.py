@@ -118,9 +118,7 @@ def test_the_audit_log_is_for_supervisors_and_filters_by_action(
     assert "alarm:1" not in page
 
 
-def test_the_audit_log_lists_an_action_the_system_took_without_a_person(
-    client, supervisor
-) -> None:
+def test_the_audit_log_lists_an_action_the_system_took_without_a_person(client, supervisor) -> None:
     from hypervisor.services import audit_record
 
     audit_record(actor=None, action="retention.purge", target="events", summary="Purge")

@@ -91,3 +91,37 @@ def test_readings_from_an_unknown_gateway_are_dropped(db, bridge) -> None:
     time.sleep(0.5)
     assert bridge.flush().accepted == 0
     assert Crossroad.objects.get(reference="CAR-MQTT").state == "normal"
+
+
+def test_bridges_of_one_share_group_split_the_readings_and_apply_each_once(db, broker) -> None:
+    CrossroadFactory(reference="CAR-MQTT")
+    gateway_create(name="carrefours")
+    prefix = f"ondijon-test/{uuid.uuid4().hex[:8]}"
+    group = f"bridges-{uuid.uuid4().hex[:8]}"
+    bridges = [
+        MqttBridge(url=f"mqtt://{BROKER[0]}:{BROKER[1]}", topic=prefix, share_group=group)
+        for _ in range(2)
+    ]
+    for bridge in bridges:
+        bridge.start()
+        assert bridge.wait_subscribed(), "a bridge did not subscribe"
+    try:
+        for number in range(40):
+            _publish(f"{prefix}/carrefours", json.dumps(_reading(f"s{number}", "flashing")))
+        deadline, received, accepted = time.monotonic() + 10, [0, 0], 0
+        while accepted < 40 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            for index, bridge in enumerate(bridges):
+                result = bridge.flush()
+                accepted += result.accepted
+                received[index] += result.accepted + result.duplicates
+        time.sleep(0.5)  # a copy still on its way to the other bridge would show here
+        for index, bridge in enumerate(bridges):
+            result = bridge.flush()
+            received[index] += result.accepted + result.duplicates
+    finally:
+        for bridge in bridges:
+            bridge.stop()
+    assert sum(received) == 40  # each message reached one bridge, not both
+    assert all(count > 0 for count in received)  # and each bridge took a share
+    assert TelemetryReading.objects.filter(message_id__startswith="s").count() == 40

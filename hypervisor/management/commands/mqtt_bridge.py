@@ -15,18 +15,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--topic", default=settings.MQTT_TOPIC, help="topic prefix")
         parser.add_argument(
+            "--share-group",
+            default=settings.MQTT_SHARE_GROUP,
+            help="bridges of one group share the readings between them (scale out)",
+        )
+        parser.add_argument(
             "--duration", type=float, default=None, help="stop after this many seconds"
         )
 
     def handle(
-        self, *args: Any, url: str, topic: str, duration: float | None, **options: Any
+        self,
+        *args: Any,
+        url: str,
+        topic: str,
+        share_group: str,
+        duration: float | None,
+        **options: Any,
     ) -> None:
         try:
-            bridge = MqttBridge(url=url, topic=topic)
+            bridge = MqttBridge(url=url, topic=topic, share_group=share_group)
             bridge.start()
         except BridgeError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Listening on {topic}/<gateway> at {bridge.host}:{bridge.port}")
+        self.stdout.write(f"Listening on {bridge.subscription} at {bridge.host}:{bridge.port}")
         try:
             accepted = bridge.run(duration=duration)
         except KeyboardInterrupt:
