@@ -15,7 +15,8 @@ a few failing):
 - http: the same batches POSTed over the loopback to `--workers` `manage.py serve` processes
   (the real API: authentication, DRF, the ASGI server), two client threads each;
 - mqtt: messages of `--mqtt-message` readings published to Mosquitto (QoS 1) and consumed
-  by a `manage.py mqtt_bridge` process, timed until the last reading is stored;
+  by `--workers` `manage.py mqtt_bridge` processes of one share group, timed until the last
+  reading is stored;
 - the limit: the service run's rows loaded with `psql \\copy` into a scratch copy of the
   history table (same indexes).
 
@@ -234,7 +235,8 @@ def http_path(
     return result(label, stored(gateway_id) - before, seconds, app_cpu, db_cpu)
 
 
-def mqtt_path(batches: list[list[dict[str, Any]]], message_size: int) -> dict:
+def mqtt_path(batches: list[list[dict[str, Any]]], message_size: int, bridges: int) -> dict:
+    """`bridges` mqtt_bridge processes of one share group, as --workers server processes."""
     import paho.mqtt.client as mqtt
 
     from hypervisor.telemetry.services import gateway_create
@@ -246,26 +248,26 @@ def mqtt_path(batches: list[list[dict[str, Any]]], message_size: int) -> dict:
         json.dumps(readings[first : first + message_size], separators=(",", ":")).encode()
         for first in range(0, len(readings), message_size)
     ]
-    bridge = start(
-        [sys.executable, "manage.py", "mqtt_bridge", "--topic", prefix, "--duration", "600"],
-        **PERSISTENT,
-    )
+    command = [sys.executable, "manage.py", "mqtt_bridge", "--topic", prefix,
+               "--share-group", f"bench-{time.time_ns()}", "--duration", "600"]  # fmt: skip
+    processes = [start(command, quiet=True, **PERSISTENT) for _ in range(bridges)]
     publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
     publisher.max_queued_messages_set(0)
     publisher.connect("127.0.0.1", 1883)
     publisher.loop_start()
     try:
-        # The bridge is ready once it has subscribed: a probe reading comes through.
+        # A bridge is ready once it has subscribed: a probe reading comes through.
         probe = Readings([readings[0]["asset_id"]], 0).batch(1)
         deadline = time.monotonic() + 60
         while stored(gateway.pk) == 0:
-            if time.monotonic() > deadline or bridge.poll() is not None:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
                 raise RuntimeError("the MQTT bridge did not start consuming")
             publisher.publish(f"{prefix}/{gateway.name}", json.dumps(probe), qos=1)
             time.sleep(0.5)
-        time.sleep(1)  # let the bridge's probe batches settle
+        time.sleep(2)  # the other bridges, started together, have subscribed too
         expected = stored(gateway.pk) + len(readings)
-        app_before, db_before = cpu_seconds(bridge.pid), backend_cpu()
+        app_before = [cpu_seconds(process.pid) for process in processes]
+        db_before = backend_cpu()
         began = time.perf_counter()
         for message in messages:
             publisher.publish(f"{prefix}/{gateway.name}", message, qos=1)
@@ -273,12 +275,16 @@ def mqtt_path(batches: list[list[dict[str, Any]]], message_size: int) -> dict:
         while stored(gateway.pk) < expected and time.monotonic() < deadline:
             time.sleep(0.05)
         seconds = time.perf_counter() - began
-        app_cpu, db_cpu = cpu_seconds(bridge.pid) - app_before, cpu_delta(db_before, backend_cpu())
+        app_cpu = sum(
+            cpu_seconds(process.pid) - spent
+            for process, spent in zip(processes, app_before, strict=True)
+        )
+        db_cpu = cpu_delta(db_before, backend_cpu())
         done = stored(gateway.pk) - (expected - len(readings))
     finally:
         publisher.loop_stop()
         publisher.disconnect()
-        stop(bridge)
+        stop(*processes)
     return result("mqtt", done, seconds, app_cpu, db_cpu)
 
 
@@ -384,7 +390,8 @@ def main() -> None:
             stop(*servers)
 
     if "mqtt" in paths:
-        runs.append(mqtt_path(readings.batches(args.readings, args.batch), args.mqtt_message))
+        batches = readings.batches(args.readings, args.batch)
+        runs.append(mqtt_path(batches, args.mqtt_message, args.workers))
 
     limit = copy_limit(main_batches)
     best = max((run["rate"] for run in runs), default=0)
