@@ -9,7 +9,8 @@ the same number of clients: the floor.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ondijon_bench \\
     REDIS_URL=redis://127.0.0.1:6379/8 .venv/bin/python bench/ws_fanout.py
 
-BENCH_SCREENS (default 1,10,50,200) and BENCH_EVENTS (default 100 a round) bound the run.
+BENCH_SCREENS (default 1,10,50,200) and BENCH_EVENTS (default 100 a round) bound the run;
+BENCH_PROFILE=<file> records a py-spy profile of the server meanwhile (py-spy on the PATH).
 Loopback only; every loop is bounded in count and time.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -174,9 +176,16 @@ def main() -> None:
         [sys.executable, "-c", BARE_SERVER, str(bare_port)], start_new_session=True
     )
     rounds = []
+    profiler = None
     try:
         wait_for_port(port, server)
         wait_for_port(bare_port, bare)
+        if os.environ.get("BENCH_PROFILE"):
+            # py-spy samples every thread of the server while the rounds run.
+            profiler = subprocess.Popen(
+                ["py-spy", "record", "--pid", str(server.pid), "--rate", "200",
+                 "--format", "raw", "--output", os.environ["BENCH_PROFILE"], "--nonblocking"],
+            )  # fmt: skip
         header("Event → control-room screens")
         print(f"{EVENTS} events at {1 / INTERVAL:.0f}/s a round, {WARMUP} warm-up events first")
         origin = f"http://127.0.0.1:{port}"
@@ -207,6 +216,9 @@ def main() -> None:
                 {"screens": screens, "ondijon": figures(ours), "bare": figures(floor), "load": load}
             )
     finally:
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(30)
         stop(server, bare)
     save("ws_fanout", {"events_per_round": EVENTS, "rounds": rounds})
 
