@@ -50,10 +50,14 @@ def summary() -> list[str]:
         runs = {run["path"]: run for run in ingestion["runs"]}
         limit = ingestion["limit"]["rate"]
         for path, run in runs.items():
+            database = run["db_cpu_ms_per_reading"]
+            cpu = f"{run['app_cpu_ms_per_reading']:.3f}" + (
+                f" + {database:.3f} (PostgreSQL)" if database is not None else ""
+            )
             lines.append(
                 f"ingestion, {path}: {run['rate']:,} readings/s (target ≥ 20,000), "
-                f"{run['app_cpu_ms_per_reading'] + run['db_cpu_ms_per_reading']:.3f} CPU-ms "
-                f"per reading; \\copy {limit:,} rows/s, ratio {run['rate'] / limit:.2f}"
+                f"{cpu} CPU-ms per reading; \\copy {limit:,} rows/s, "
+                f"ratio {run['rate'] / limit:.2f}"
             )
     fanout = figures("ws_fanout")
     for round_ in fanout.get("rounds", []):
