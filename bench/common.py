@@ -231,12 +231,15 @@ def save(name: str, figures: dict[str, Any]) -> Path:
 
 def production_environment() -> dict[str, str]:
     """Settings as deployed (DJANGO_DEBUG=false: no query log, static files collected,
-    compressed and hashed, served by WhiteNoise), in a var/ folder of the benchmarks'."""
+    compressed and hashed, served by WhiteNoise), in a var/ folder of the benchmarks', less
+    the redirect to HTTPS that the proxy in front would make pointless."""
     var_dir = ROOT / "var" / "bench-production"
     env = {
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ONDIJON_VAR_DIR": str(var_dir),
+        # Plain HTTP on the loopback stands where the TLS-terminating proxy would be.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
