@@ -10,17 +10,10 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.conftest import free_port
 from tests.services import unavailable
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PrivateRedis:
@@ -31,7 +24,7 @@ class PrivateRedis:
         if binary is None:
             unavailable("needs redis-server (apt-get install redis-server)")
         self.binary = str(binary)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -194,7 +194,9 @@ def test_tile_servers_become_csp_sources() -> None:
 TEMPLATES = sorted(
     path
     for path in ROOT.glob("**/templates/**/*.html")
-    if ".venv" not in path.parts and "var" not in path.parts
+    # Hidden folders hold virtual environments (.venv, bench/.venv-pygeoapi), not ours.
+    if not any(part.startswith(".") for part in path.relative_to(ROOT).parts)
+    and "var" not in path.parts
 )
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
