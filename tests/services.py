@@ -39,6 +39,25 @@ def require_postgresql() -> None:
         unavailable("needs PostgreSQL: set DATABASE_URL")
 
 
+def database_url(name: str | None = None) -> str:
+    """A URL of the database server pytest uses: its test database, or `name` on it.
+
+    For processes started by a test (a worker, a server, `manage.py`), which read
+    DATABASE_URL as production does.
+    """
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    settings = connection.settings_dict
+    credentials = quote(settings["USER"] or "", safe="")
+    if settings["PASSWORD"]:
+        credentials += ":" + quote(settings["PASSWORD"], safe="")
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{credentials}@{host}:{port}/{name or settings['NAME']}"
+
+
 def require_redis() -> None:
     from django.conf import settings
 

@@ -106,3 +106,11 @@ def test_application_services_run_in_production_mode_against_the_compose_service
 
 def test_compose_file_has_no_obsolete_version_key():
     assert "version" not in _compose()
+
+
+def test_the_worker_reads_the_urgent_queue_before_the_ordinary_one():
+    from django.conf import settings
+
+    command = _compose()["services"]["worker"]["command"]
+    queues = command[command.index("-Q") + 1].split(",")
+    assert queues == [settings.CELERY_URGENT_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE]
