@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,10 +23,28 @@ class UnknownDataset(Exception):
     pass
 
 
+class FormatFromAddress(BaseContentNegotiation):
+    """The address names the format (GeoJSON, CSV, JSON), not the Accept header.
+
+    GIS clients ask for `application/geo+json` or `text/csv`, which DRF's negotiation would
+    refuse with a 406 since the views write their bodies themselves.
+    """
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser:
+        return next(iter(parsers))
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, str(renderer.media_type)
+
+
 class OpenDataView(APIView):
     """Open to everyone; anonymous callers and key holders have their own quotas."""
 
     access_rule = AccessRule(public=True)
+    content_negotiation_class = FormatFromAddress
     authentication_classes = [ApiKeyAuthentication]
     throttle_classes = [OpenDataThrottle]
 

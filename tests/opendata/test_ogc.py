@@ -41,6 +41,14 @@ def test_items_report_matched_and_returned_counts_with_a_next_link(api, light_po
     assert "offset=10" in rels(document)["next"]
 
 
+def test_items_are_served_to_a_client_that_accepts_only_geojson(api, light_points):
+    response = api.get(
+        "/ogcapi/collections/light-points/items?limit=5", HTTP_ACCEPT="application/geo+json"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+
+
 def test_the_last_page_has_no_next_link(api, light_points):
     document = api.get("/ogcapi/collections/light-points/items?limit=5&offset=10").json()
     assert document["numberReturned"] == 2
