@@ -102,3 +102,9 @@ def test_workers_and_beat_reconnect_to_the_broker_for_as_long_as_it_takes(real_s
     assert conf.broker_connection_retry_on_startup is True
     assert conf.broker_connection_max_retries is None
     assert conf.worker_cancel_long_running_tasks_on_connection_loss is False
+
+
+def test_sessions_and_messages_do_not_depend_on_redis(real_services) -> None:
+    """A citizen's form keeps working while Redis is down (tests/faults/test_redis_outage.py)."""
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.MESSAGE_STORAGE == "django.contrib.messages.storage.fallback.FallbackStorage"
