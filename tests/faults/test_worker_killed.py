@@ -255,6 +255,17 @@ def test_a_worker_killed_mid_burst_loses_nothing_and_an_emergency_still_gets_a_c
         interval=0.5,
         what=lambda: f"every reporter told of the dispatch ({_reporters_told()} of {reported})",
     )
+    # Dispatch follows routing as its own task; one held by the killed worker is handed over
+    # by the sweep once the backlog has drained.
+    wait_until(
+        lambda: not Incident.objects.filter(dispatched_at__isnull=True).exists(),
+        timeout=240,
+        interval=0.5,
+        what=lambda: (
+            "every incident dispatched ("
+            f"{Incident.objects.filter(dispatched_at__isnull=True).count()} waiting)"
+        ),
+    )
     time.sleep(1)  # a duplicate delivery still on its way would land now
 
     for emergency in emergencies:
