@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -155,7 +156,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Pub/sub ignores database numbers: the prefix keeps deployments (and parallel
+            # test runs) sharing one Redis server apart, as hypervisor.fanout does.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "asgi" + (urlsplit(REDIS_URL).path.strip("/") or "0"),
+            },
         }
     }
 else:
