@@ -81,8 +81,13 @@ def energy_figures(
     return {month: EnergyFigures(*totals[month]) for month in sorted(totals)}
 
 
-def energy_by_commune(*, start: date, end: date) -> dict[str, EnergyFigures]:
+def energy_by_commune(
+    *, start: date, end: date, commune_insee: str | None = None
+) -> dict[str, EnergyFigures]:
+    """The same figures per commune (INSEE code), limited to one commune when asked."""
     rows = MonthlyEnergy.objects.filter(month__gte=start, month__lt=end)
+    if commune_insee:
+        rows = rows.filter(cabinet__commune_insee=commune_insee)
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for insee, measured, estimated, baseline in rows.values_list(
         "cabinet__commune_insee", "measured_kwh", "estimated_kwh", "baseline_kwh"

@@ -23,6 +23,7 @@ from hypervisor.models import (
     Severity,
     StaffProfile,
 )
+from hypervisor.periods import day_bounds
 from hypervisor.registry import registry
 
 
@@ -153,11 +154,12 @@ class AlarmAcknowledgementKpi:
     def compute(
         self, *, start: date, end: date, commune_insee: str | None = None
     ) -> dict[str, Any]:
+        first, after_last = day_bounds(start, end)
         alarms = Alarm.objects.filter(
             parent__isnull=True,
             acknowledged_at__isnull=False,
-            raised_at__date__gte=start,
-            raised_at__date__lte=end,
+            raised_at__gte=first,
+            raised_at__lt=after_last,
         )
         delay = F("acknowledged_at") - F("raised_at")
         value = alarms.aggregate(mean=Avg(delay))["mean"]
@@ -185,8 +187,9 @@ class AlarmCountKpi:
     def compute(
         self, *, start: date, end: date, commune_insee: str | None = None
     ) -> dict[str, Any]:
+        first, after_last = day_bounds(start, end)
         alarms = Alarm.objects.filter(
-            parent__isnull=True, raised_at__date__gte=start, raised_at__date__lte=end
+            parent__isnull=True, raised_at__gte=first, raised_at__lt=after_last
         )
         per_day: dict[date, int] = {}
         for raised in alarms.values_list("raised_at", flat=True):
