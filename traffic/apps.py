@@ -16,9 +16,9 @@ class TrafficConfig(AppConfig):
     verbose_name = _("Traffic, cameras and bollards")
 
     def ready(self) -> None:
-        from hypervisor.registry import registry
+        from hypervisor.registry import AssetKind, registry
         from hypervisor.roles import Role
-        from traffic import demo, kpis, services, simulation
+        from traffic import demo, kpis, selectors, services, simulation
         from traffic.layers import BollardLayer, CameraLayer, CrossroadLayer
 
         watch = ["traffic.view_signals", "traffic.view_cameras", "traffic.command_bollard"]
@@ -53,6 +53,12 @@ class TrafficConfig(AppConfig):
         registry.add_layer(CrossroadLayer())
         registry.add_layer(CameraLayer())
         registry.add_layer(BollardLayer())
+        for asset_type, places, counted in (
+            ("crossroad", selectors.crossroad_places, selectors.crossroads_counted),
+            ("camera", selectors.camera_places, selectors.cameras_counted),
+            ("bollard", selectors.bollard_places, selectors.bollards_counted),
+        ):
+            registry.add_asset_kind(AssetKind(asset_type, places, counted))
         registry.add_telemetry_handler("crossroad", services.crossroads_apply_readings)
         registry.add_telemetry_handler("camera", services.cameras_apply_readings)
         registry.add_telemetry_handler("bollard", services.bollards_apply_readings)

@@ -134,7 +134,7 @@ const alarmLayer = {
     if (f.lat != null && f.lon != null) {
       const colour = f.state === "acknowledged" || f.suppressed_reason ? "#8b949e" : SEVERITY_COLOURS[f.severity];
       marker = L.circleMarker([f.lat, f.lon], { radius: 9, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.25, dashArray: f.state === "acknowledged" ? "3 3" : null })
-        .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(f.asset)} · ${escapeHtml(f.state_label)}</div>`)
+        .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(assetPlace(f))} · ${escapeHtml(f.state_label)}</div>`)
         .addTo(alarmGroup);
     }
     alarms.set(f.id, { feature: f, marker, fresh });
@@ -152,6 +152,11 @@ const alarmLayer = {
   },
 };
 
+// "Cabinet C-0042 · Rue de la Liberté · Dijon"; the raw reference when the app named nothing.
+function assetPlace(f) {
+  return [f.asset_name || f.asset, f.asset_street, f.asset_commune].filter(Boolean).join(" · ");
+}
+
 function alarmItem({ feature: f, marker, fresh }) {
   const item = document.createElement("li");
   item.className = "alarm-item" + (fresh ? " is-fresh" : "");
@@ -159,17 +164,18 @@ function alarmItem({ feature: f, marker, fresh }) {
   item.dataset.state = f.state;
   item.dataset.alarmId = f.id;
   const badges = [
-    f.consequences ? `<span class="chip">${escapeHtml(texts.consequences.replace("{n}", f.consequences))}</span>` : "",
+    f.consequences ? `<span class="chip" data-testid="consequences">${escapeHtml(f.consequences_label || texts.consequences.replace("{n}", f.consequences))}</span>` : "",
     f.occurrences > 1 ? `<span class="chip">${escapeHtml(texts.occurrences.replace("{n}", f.occurrences))}</span>` : "",
     f.flapping ? `<span class="chip chip-warn">${escapeHtml(texts.flapping)}</span>` : "",
     f.suppressed_reason ? `<span class="chip">${escapeHtml(texts.suppressed)}</span>` : "",
   ].join("");
   const acknowledged = f.state === "acknowledged"
-    ? `<span class="alarm-ack" data-testid="acknowledged-by">${escapeHtml(texts.acknowledgedBy.replace("{name}", f.acknowledged_by))}</span>` : "";
+    ? `<span class="alarm-ack" data-testid="acknowledged-by">${escapeHtml(texts.acknowledgedBy.replace("{name}", f.acknowledged_by))}${f.acknowledgement_comment ? ` — <q>${escapeHtml(f.acknowledgement_comment)}</q>` : ""}</span>` : "";
   item.innerHTML = `<div class="alarm-main" tabindex="0">
       <span class="alarm-title">${escapeHtml(f.title)}</span>
       <span class="alarm-age">${escapeHtml(age(f.raised_at))}</span>
-      <span class="alarm-meta">${escapeHtml(f.severity_label)} · ${escapeHtml(f.asset)} ${badges}</span>
+      <span class="alarm-place" data-testid="alarm-place">${escapeHtml(assetPlace(f))}</span>
+      <span class="alarm-meta">${escapeHtml(f.severity_label)} ${badges}</span>
       ${acknowledged}
     </div>
     <div class="alarm-actions">
@@ -236,7 +242,7 @@ function renderProcedure(view) {
   drawer.hidden = false;
   const alarm = alarms.get(String(view.alarm_id))?.feature;
   document.getElementById("procedure-title").textContent = view.available ? view.title : texts.procedure;
-  document.getElementById("procedure-alarm").textContent = alarm ? `${alarm.title} · ${alarm.asset}` : "";
+  document.getElementById("procedure-alarm").textContent = alarm ? `${alarm.title} · ${assetPlace(alarm)}` : "";
   document.getElementById("procedure-error").textContent = "";
   const done = document.getElementById("procedure-done");
   const current = document.getElementById("procedure-current");
