@@ -150,12 +150,13 @@ def availability(*, commune_insee: str | None = None) -> dict[str, float | None]
 
 def cabinet_outages() -> list[dict[str, Any]]:
     """Cabinets not in normal state, with the light points they feed (the board's faults)."""
-    return list(
+    rows = (
         Cabinet.objects.exclude(status=CabinetStatus.OK)
         .annotate(points_fed=Count("points"))
         .order_by("status", "reference")
         .values("reference", "status", "commune_insee", "points_fed")
     )
+    return [dict(row) for row in rows]
 
 
 def lamp_status_counts() -> dict[str, int]:
