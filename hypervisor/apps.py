@@ -74,6 +74,7 @@ class HypervisorConfig(AppConfig):
         registry.add_procedure_action(
             "notify_elected_officials", services.notify_elected_officials_of_alarm
         )
+        registry.add_procedure_action("notify_police", services.notify_police_of_alarm)
         registry.add_section(
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )

@@ -54,7 +54,11 @@ def procedure_view(*, alarm_id: int) -> dict[str, Any] | None:
     current = None
     if run and not run.finished_at and run.current_step:
         step = procedure.steps.get(code=run.current_step)
-        current = {"code": step.code, "kind": step.kind, "text": step.text}
+        current = {"code": step.code, "kind": step.kind, "text": step.text, "not_done": ""}
+        # The action ran and achieved nothing: say so, and offer to continue by hand.
+        last = done[-1] if done else None
+        if last and last["step"] == step.code and last["answer"] == "not_done":
+            current["not_done"] = last["outcome"]
     return {
         "alarm_id": alarm.pk,
         "available": True,

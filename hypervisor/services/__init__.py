@@ -32,8 +32,10 @@ from hypervisor.services.places import (
     places_set_demo_streets,
 )
 from hypervisor.services.procedures import (
+    ActionNotDone,
     ProcedureError,
     notify_elected_officials_of_alarm,
+    notify_police_of_alarm,
     procedure_answer,
     procedure_start,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "CrisisError",
     "PlacesLoadResult",
     "ProcedureError",
+    "ActionNotDone",
     "StreetRecord",
     "TerritoryLoadResult",
     "alarm_acknowledge",
@@ -70,6 +73,7 @@ __all__ = [
     "notification_deliver",
     "notify",
     "notify_elected_officials_of_alarm",
+    "notify_police_of_alarm",
     "places_load_addresses",
     "places_set_demo_streets",
     "procedure_answer",

@@ -248,7 +248,8 @@ function renderProcedure(view) {
   const current = document.getElementById("procedure-current");
   done.replaceChildren(...(view.done ?? []).map((record) => {
     const item = document.createElement("li");
-    const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no : "";
+    const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no
+      : record.answer === "manual" ? texts.byHand : record.answer === "not_done" ? texts.notDone : "";
     item.innerHTML = `<span>${escapeHtml(record.text)}</span> <strong>${escapeHtml(answer)}</strong>
       ${record.outcome ? `<span class="step-outcome">${escapeHtml(record.outcome)}</span>` : ""}
       <span class="step-by">${escapeHtml(record.by)} · ${escapeHtml(new Date(record.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", timeZone }))}</span>`;
@@ -269,15 +270,24 @@ function renderProcedure(view) {
   current.append(text);
   if (step.kind === "question") {
     current.append(stepButton(texts.yes, view.alarm_id, { step: step.code, answer: "yes" }), stepButton(texts.no, view.alarm_id, { step: step.code, answer: "no" }));
+  } else if (step.not_done) {
+    // The action achieved nothing (nobody to text): say why, retry or carry on by hand.
+    const why = document.createElement("p");
+    why.className = "step-not-done";
+    why.setAttribute("role", "alert");
+    why.textContent = step.not_done;
+    current.append(why,
+      stepButton(texts.doneByHand, view.alarm_id, { step: step.code, answer: "manual" }),
+      stepButton(texts.retry, view.alarm_id, { step: step.code, answer: "done" }, "button-ghost"));
   } else {
     current.append(stepButton(step.kind === "action" ? texts.run : texts.done, view.alarm_id, { step: step.code, answer: "done" }));
   }
 }
 
-function stepButton(label, alarmId, body) {
+function stepButton(label, alarmId, body, style = "button-primary") {
   const button = document.createElement("button");
   button.type = "button";
-  button.className = "button button-primary button-small";
+  button.className = `button ${style} button-small`;
   button.textContent = label;
   button.addEventListener("click", async () => {
     button.disabled = true;
