@@ -48,13 +48,13 @@ from hypervisor.services.territory import (
 )
 
 __all__ = [
+    "ActionNotDone",
     "AlarmAlreadyAcknowledged",
     "AlarmAlreadyCleared",
     "AlarmConflict",
     "CrisisError",
     "PlacesLoadResult",
     "ProcedureError",
-    "ActionNotDone",
     "StreetRecord",
     "TerritoryLoadResult",
     "alarm_acknowledge",

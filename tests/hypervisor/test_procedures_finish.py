@@ -10,7 +10,18 @@ from hypervisor.registry import registry
 from hypervisor.roles import Role
 from hypervisor.services import alarm_acknowledge, alarm_clear
 from tests.hypervisor.factories import UserFactory
-from tests.hypervisor.test_control_room_views import signal_alarm, take  # noqa: F401
+from tests.hypervisor.test_control_room_views import take
+
+
+@pytest.fixture
+def signal_alarm(db, happen) -> Alarm:
+    """A traffic-signal alarm at a Dijon crossroads, whose procedure is the seeded one."""
+    from hypervisor.services import alarm_rule_ensure
+    from tests.hypervisor.conftest import LampDark
+
+    alarm_rule_ensure(event_kind=LampDark.kind, action="raise", alarm_kind="traffic-signal-fault")
+    happen(LampDark(asset_id="CR-17", lat=47.3302, lon=5.0455))
+    return Alarm.objects.get()
 
 
 @pytest.fixture
