@@ -125,6 +125,11 @@ class AlarmLayer:
     def snapshot(self) -> list[dict[str, Any]]:
         return alarm_features(list(_open_roots().order_by("raised_at")))
 
+    def describe(self, feature: dict[str, Any]) -> str:
+        place = [feature["asset_name"] or feature["asset"], feature["asset_street"]]
+        parts = [feature["title"], *place, feature["asset_commune"], feature["state_label"]]
+        return " · ".join(part for part in parts if part)
+
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         alarm = _open_roots().filter(pk=asset_id).first()
         return alarm_features([alarm])[0] if alarm else None

@@ -27,7 +27,7 @@ class HypervisorConfig(AppConfig):
     verbose_name = _("Hypervisor")
 
     def ready(self) -> None:
-        from hypervisor import audit_signals, demo, services
+        from hypervisor import audit_signals, demo, live, services
         from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
@@ -75,6 +75,8 @@ class HypervisorConfig(AppConfig):
             "notify_elected_officials", services.notify_elected_officials_of_alarm
         )
         registry.add_procedure_action("notify_police", services.notify_police_of_alarm)
+        for kind in ("crisis.activated", "crisis.updated", "crisis.closed"):
+            registry.subscribe(kind, live.push_crisis_state)
         registry.add_section(
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )

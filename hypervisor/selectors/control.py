@@ -94,7 +94,62 @@ def crisis_detail(*, crisis_id: int) -> dict[str, Any] | None:
         "communes": list(crisis.communes.values_list("name", flat=True)),
         "members": list(crisis.members.all()),
         "log": list(crisis.log.select_related("author")),
+        "inside": crisis_zone_contents(crisis),
     }
+
+
+def crisis_state() -> dict[str, Any]:
+    """What every staff screen's banner shows: the active crisis, or none."""
+    crisis = crisis_active()
+    if crisis is None:
+        return {"type": "crisis", "active": False}
+    return {
+        "type": "crisis",
+        "active": True,
+        "id": crisis.pk,
+        "title": crisis.title,
+        "severity": crisis.severity,
+        "severity_label": str(crisis.get_severity_display()),
+        "log_size": crisis.log.count(),
+    }
+
+
+def _describe(layer: Any, feature: dict[str, Any]) -> str:
+    describe = getattr(layer, "describe", None)
+    if describe is not None:
+        return str(describe(feature))
+    for key in ("title", "name", "reference", "label"):
+        if feature.get(key):
+            return str(feature[key])
+    return str(feature.get("id", ""))
+
+
+def crisis_zone_contents(crisis: Crisis) -> list[dict[str, Any]]:
+    """What stands inside the crisis zone, layer by layer (open incidents, alarms, crews…).
+
+    Read from the live layers the apps register, so the crisis cell sees what the map sees;
+    equipment layers (tens of thousands of points) are left to their alarms.
+    """
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    geometry = crisis_zone(crisis)
+    if not geometry:
+        return []
+    area = prep(shape(geometry))
+    sections = []
+    for layer in registry.layers():
+        if hasattr(layer, "tile") or layer.name == CrisisLayer.name:
+            continue
+        inside = [
+            {"id": feature.get("id"), "text": _describe(layer, feature)}
+            for feature in layer.snapshot()
+            if feature.get("lat") is not None
+            and feature.get("lon") is not None
+            and area.covers(Point(feature["lon"], feature["lat"]))
+        ]
+        sections.append({"name": layer.name, "label": str(layer.label), "items": inside})
+    return sections
 
 
 def crisis_history(limit: int = 20) -> QuerySet[Crisis]:
