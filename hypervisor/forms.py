@@ -46,7 +46,7 @@ class CrisisLogForm(forms.Form):
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class StaffChoiceField(forms.ModelChoiceField):
     """People by name and role ("Claire Martin — Supervisor"), not by login."""
 
     def label_from_instance(self, obj: Any) -> str:
