@@ -28,6 +28,13 @@ DEMO_USERS: dict[str, tuple[Role, str, str]] = {
 def seed_demo_users(*, rng: random.Random, log: Callable[[str], None]) -> None:
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("ONDIJON_DEMO: demo users exist only in the embedded demo mode.")
+    from hypervisor.audit_signals import recorded_as_one
+
+    with recorded_as_one(action="demo.users", target="demo", summary=""):
+        _seed_users(log)
+
+
+def _seed_users(log: Callable[[str], None]) -> None:
     user_model = get_user_model()
     for username, (role, first_name, last_name) in DEMO_USERS.items():
         user, created = user_model.objects.get_or_create(

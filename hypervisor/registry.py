@@ -121,6 +121,15 @@ class Registry:
     _kpis: dict[str, Kpi] = field(default_factory=dict)
     _procedure_actions: dict[str, Callable[..., str]] = field(default_factory=dict)
     _asset_kinds: dict[str, AssetKind] = field(default_factory=dict)
+    _audit_actions: dict[str, Any] = field(default_factory=dict)
+
+    def add_audit_actions(self, labels: dict[str, Any]) -> None:
+        """What an app's audit action codes mean, in words (lazy translations)."""
+        self._audit_actions.update(labels)
+
+    def audit_action_label(self, code: str) -> str | None:
+        label = self._audit_actions.get(code)
+        return None if label is None else str(label)
 
     def add_asset_kind(self, kind: AssetKind) -> None:
         self._asset_kinds[kind.asset_type] = kind

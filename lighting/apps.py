@@ -35,6 +35,7 @@ class LightingConfig(AppConfig):
         registry.add_asset_kind(
             AssetKind("cabinet", selectors.cabinet_places, selectors.cabinets_counted)
         )
+        registry.add_audit_actions({"lighting.override": _("Lighting forced on a commune")})
         registry.add_telemetry_handler("lamp", services.lamps_apply_readings)
         registry.add_telemetry_handler("cabinet", services.cabinets_apply_readings)
         registry.add_kpi(kpis.EnergySavingsKpi())

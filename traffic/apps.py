@@ -59,6 +59,15 @@ class TrafficConfig(AppConfig):
             ("bollard", selectors.bollard_places, selectors.bollards_counted),
         ):
             registry.add_asset_kind(AssetKind(asset_type, places, counted))
+        registry.add_audit_actions(
+            {
+                "bollard.lower": _("Bollard moved by hand"),
+                "evidence.file": _("Evidence request filed"),
+                "evidence.approved": _("Evidence request approved"),
+                "evidence.refused": _("Evidence request refused"),
+                "evidence.extract": _("Footage extracted"),
+            }
+        )
         registry.add_telemetry_handler("crossroad", services.crossroads_apply_readings)
         registry.add_telemetry_handler("camera", services.cameras_apply_readings)
         registry.add_telemetry_handler("bollard", services.bollards_apply_readings)

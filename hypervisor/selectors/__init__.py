@@ -2,7 +2,9 @@
 
 from hypervisor.selectors.control import (
     audit_actions,
+    audit_changes_in_words,
     audit_entries,
+    audit_rows,
     crisis_active,
     crisis_detail,
     crisis_history,
@@ -40,7 +42,9 @@ __all__ = [
     "RoutingDecision",
     "asset_state_events",
     "audit_actions",
+    "audit_changes_in_words",
     "audit_entries",
+    "audit_rows",
     "commune_at",
     "commune_index",
     "commune_names",

@@ -197,6 +197,81 @@ def audit_entries(
     return entries
 
 
+_FIELD_WORDS = {
+    "state": _("state"),
+    "comment": _("comment"),
+    "answer": _("answer"),
+    "outcome": _("outcome"),
+    "added": _("added"),
+    "removed": _("removed"),
+    "cleared": _("all removed"),
+    "changes": _("changes"),
+}
+_VALUE_WORDS = {
+    "active": _("active"),
+    "acknowledged": _("acknowledged"),
+    "cleared": _("cleared"),
+    "yes": _("yes"),
+    "no": _("no"),
+    "done": _("done"),
+    "manual": _("done by hand"),
+    "not_done": _("nothing done"),
+}
+
+
+def _value_in_words(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_value_in_words(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_value_in_words(item)}" for key, item in value.items())
+    return str(_VALUE_WORDS.get(str(value), value))
+
+
+def audit_changes_in_words(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[str]:
+    """ "state: active → acknowledged", one line per field, instead of two JSON blobs."""
+    before, after = before or {}, after or {}
+    lines = []
+    # Fields that changed first, then those only set, then those only removed.
+    order = {key: (0 if key in before else 1) if key in after else 2 for key in {*before, *after}}
+    for key in sorted(order, key=lambda k: (order[k], k)):
+        name = str(_FIELD_WORDS.get(key, key.replace("_", " ")))
+        if key in before and key in after:
+            lines.append(f"{name}: {_value_in_words(before[key])} → {_value_in_words(after[key])}")
+        elif key in after:
+            lines.append(f"{name}: {_value_in_words(after[key])}")
+        else:
+            lines.append(f"{name}: {_value_in_words(before[key])} → —")
+    return lines
+
+
+def audit_rows(entries: Any) -> list[dict[str, Any]]:
+    """Audit entries as a person reads them: who (or the system), what in words, changes."""
+    rows = []
+    for entry in entries:
+        actor = entry.actor
+        rows.append(
+            {
+                "at": entry.at,
+                "actor": (actor.get_full_name() or actor.get_username())
+                if actor
+                else str(_("system")),
+                "by_system": actor is None,
+                "action": entry.action,
+                "action_label": registry.audit_action_label(entry.action) or entry.action,
+                "target": entry.target,
+                "summary": entry.summary,
+                "changes": audit_changes_in_words(entry.before, entry.after),
+            }
+        )
+    return rows
+
+
 def audit_actions() -> list[str]:
     return sorted(set(AuditEntry.objects.values_list("action", flat=True)))
 
