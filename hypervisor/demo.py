@@ -48,3 +48,20 @@ def _seed_users(log: Callable[[str], None]) -> None:
         user.groups.set([Group.objects.get(name=role.value)])
         if created:
             log(f"demo user {username} ({role.label})")
+    _link_demo_official()
+
+
+# The demo's elected official watches Dijon and can be texted (a number of the range
+# reserved for fiction, so nothing ever reaches a real phone).
+DEMO_OFFICIAL = ("elu", "21231", "+33639980042")
+
+
+def _link_demo_official() -> None:
+    from hypervisor.models import Commune, StaffProfile
+
+    username, insee, phone = DEMO_OFFICIAL
+    commune = Commune.objects.filter(insee=insee).first()
+    user = get_user_model().objects.filter(username=username).first()
+    if commune is None or user is None:
+        return
+    StaffProfile.objects.update_or_create(user=user, defaults={"commune": commune, "phone": phone})

@@ -276,6 +276,26 @@ def audit_actions() -> list[str]:
     return sorted(set(AuditEntry.objects.values_list("action", flat=True)))
 
 
+def _alarms_in_commune(alarms: QuerySet[Alarm], insee: str | None) -> QuerySet[Alarm]:
+    """Alarms located in one commune (its outline, after a bounding-box prefilter)."""
+    if not insee:
+        return alarms
+    from shapely.geometry import Point, shape
+
+    from hypervisor.models import Commune
+
+    commune = Commune.objects.filter(insee=insee).first()
+    if commune is None:
+        return alarms.none()
+    area = shape(commune.geometry)
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    candidates = alarms.filter(
+        lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
+    ).values_list("pk", "lat", "lon")
+    inside = [pk for pk, lat, lon in candidates if area.covers(Point(lon, lat))]
+    return alarms.filter(pk__in=inside)
+
+
 class AlarmAcknowledgementKpi:
     """Mean time from an alarm being raised to an operator acknowledging it."""
 
@@ -295,6 +315,7 @@ class AlarmAcknowledgementKpi:
             raised_at__gte=first,
             raised_at__lt=after_last,
         )
+        alarms = _alarms_in_commune(alarms, commune_insee)
         delay = F("acknowledged_at") - F("raised_at")
         value = alarms.aggregate(mean=Avg(delay))["mean"]
         by_severity = {
@@ -325,6 +346,7 @@ class AlarmCountKpi:
         alarms = Alarm.objects.filter(
             parent__isnull=True, raised_at__gte=first, raised_at__lt=after_last
         )
+        alarms = _alarms_in_commune(alarms, commune_insee)
         per_day: dict[date, int] = {}
         for raised in alarms.values_list("raised_at", flat=True):
             day = timezone.localtime(raised).date()
@@ -376,9 +398,11 @@ def elected_official_commune(*, user: User | AnonymousUser) -> Any:
 
 
 def elected_board(*, user: User) -> dict[str, Any]:
+    """An elected official's commune: its outline, open alarms, the crisis over it, KPIs."""
     commune = elected_official_commune(user=user)
     messages = Notification.objects.filter(recipient=user).order_by("-created_at")[:50]
-    alarms = []
+    alarms: list[Alarm] = []
+    crisis, kpis = None, []
     if commune is not None:
         from shapely.geometry import Point, shape
 
@@ -387,4 +411,21 @@ def elected_board(*, user: User) -> dict[str, Any]:
             state=AlarmState.CLEARED
         )
         alarms = [alarm for alarm in open_alarms if area.covers(Point(alarm.lon, alarm.lat))]
-    return {"commune": commune, "messages": messages, "alarms": alarms}
+        active = crisis_active()
+        zone = crisis_zone(active) if active else None
+        if active and zone and shape(zone).intersects(area):
+            crisis = {
+                "title": active.title,
+                "severity": active.get_severity_display(),
+                "zone": zone,
+            }
+        today = timezone.localdate()
+        kpis = kpi_board(start=today - timedelta(days=29), end=today, commune_insee=commune.insee)
+    return {
+        "commune": commune,
+        "outline": commune.geometry if commune else None,
+        "messages": messages,
+        "alarms": alarms,
+        "crisis": crisis,
+        "kpis": kpis,
+    }
