@@ -101,6 +101,7 @@ class HypervisorConfig(AppConfig):
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )
         registry.add_demo_seeder("demo users", demo.seed_demo_users, order=0)
+        registry.add_demo_seeder("alarm work under way", demo.seed_alarm_work_under_way, order=90)
         registry.add_layer(AlarmLayer())
         registry.subscribe_all(_apply_alarm_rules)
         audit_signals.connect()

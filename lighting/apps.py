@@ -42,6 +42,7 @@ class LightingConfig(AppConfig):
         registry.add_kpi(kpis.LedRenovationKpi())
         registry.add_kpi(kpis.LightingAvailabilityKpi())
         registry.add_demo_seeder("lighting", demo.seed_lighting, order=20)
+        registry.add_demo_seeder("lighting faults under way", demo.seed_open_faults, order=60)
         registry.add_demo_seeder(
             "streets for the address search", demo.seed_street_places, order=21
         )

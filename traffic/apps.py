@@ -75,6 +75,7 @@ class TrafficConfig(AppConfig):
         registry.add_kpi(kpis.CameraAvailabilityKpi())
         registry.add_kpi(kpis.BollardAvailabilityKpi())
         registry.add_demo_seeder("traffic", demo.seed_traffic, order=21)
+        registry.add_demo_seeder("traffic faults under way", demo.seed_open_faults, order=61)
         registry.add_simulator("traffic", simulation.tick)
         registry.add_periodic_task(
             "traffic-silent-crossroads", "traffic.tasks.detect_silent_crossroads", every_seconds=60
