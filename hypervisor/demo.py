@@ -96,9 +96,8 @@ def seed_alarm_work_under_way(*, rng: random.Random, log: Callable[[str], None])
     run_on = with_procedure.first()
     if run_on is not None:
         procedure_start(alarm_id=run_on.pk, by=operator)
-    to_acknowledge = (
-        open_roots.exclude(pk=getattr(run_on, "pk", None)).order_by("raised_at").first()
-    )
+    others = open_roots.exclude(pk=run_on.pk) if run_on is not None else open_roots
+    to_acknowledge = others.order_by("raised_at").first()
     if to_acknowledge is not None:
         alarm_acknowledge(
             alarm_id=to_acknowledge.pk, by=operator, comment="Équipe prévenue, en route."
