@@ -118,7 +118,7 @@ class IncidentsPerCommuneKpi:
             by[label(incident)] += 1
             per_day[_day(incident.created_at)] += 1
         return {
-            "value": float(sum(by.values())),
+            "value": sum(by.values()),  # a count: "12", not "12,0"
             "series": [[day, count] for day, count in sorted(per_day.items())],
             "by": dict(sorted(by.items(), key=lambda item: -item[1])),
         }
