@@ -93,6 +93,7 @@ class HypervisorConfig(AppConfig):
                 "procedure.step": _("Procedure step taken"),
                 "roles.sync": _("Role permissions brought in line"),
                 "demo.users": _("Demo users set up"),
+                "demo.seed": _("Demo data loaded"),
             }
         )
         for kind in ("crisis.activated", "crisis.updated", "crisis.closed"):

@@ -69,3 +69,20 @@ def test_the_page_names_the_actor_the_system_and_the_action_in_words(
     assert (operator.get_full_name() or operator.get_username()) in page
     assert "<td>system</td>" in page
     assert "{&#x27;state&#x27;" not in page  # no raw dictionaries
+
+
+def test_loading_the_demo_leaves_no_membership_noise_in_the_log(
+    territory, settings, monkeypatch
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import lighting.demo
+
+    settings.DEMO_MODE = True
+    monkeypatch.setattr(lighting.demo, "LIGHT_POINTS", 600)
+    monkeypatch.setattr(lighting.demo, "CABINETS", 30)
+    call_command("seed_demo", stdout=StringIO())
+    assert not AuditEntry.objects.filter(action="permissions.change").exists()
+    assert AuditEntry.objects.filter(action="demo.seed").exists()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hypervisor import selectors
+from hypervisor.audit_signals import recorded_as_one
 from hypervisor.registry import registry
 
 
@@ -25,12 +26,15 @@ class Command(BaseCommand):
         if if_empty and selectors.demo_is_seeded():
             self.stdout.write("Demo data already loaded.")
             return
-        for seeder in registry.demo_seeders():
-            if seeder.name == "demo users" and not settings.DEMO_MODE:
-                self.stdout.write("Skipping demo users: not in the embedded demo mode.")
-                continue
-            self.stdout.write(f"Seeding {seeder.name}…")
-            seeder.seed(rng=random.Random(f"{seed}:{seeder.name}"), log=self._log)
+        # The crews' generated agents join their group one by one: one audit entry says the
+        # demo was loaded, so the log's first page shows people's actions, not the seeding.
+        with recorded_as_one(action="demo.seed", target="demo", summary=""):
+            for seeder in registry.demo_seeders():
+                if seeder.name == "demo users" and not settings.DEMO_MODE:
+                    self.stdout.write("Skipping demo users: not in the embedded demo mode.")
+                    continue
+                self.stdout.write(f"Seeding {seeder.name}…")
+                seeder.seed(rng=random.Random(f"{seed}:{seeder.name}"), log=self._log)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _log(self, message: str) -> None:
