@@ -117,6 +117,10 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
     }
 
 
+def _choices(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    return {code: str(label) for code, label in choices}
+
+
 class AlarmLayer:
     name = "alarms"
     label = _("Alarms")
@@ -124,6 +128,25 @@ class AlarmLayer:
 
     def snapshot(self) -> list[dict[str, Any]]:
         return alarm_features(list(_open_roots().order_by("raised_at")))
+
+    def vocabulary(self) -> dict[str, dict[str, Any]]:
+        from django.utils.translation import get_language
+
+        from hypervisor.models import AlarmRule, AlarmState, Severity
+
+        english = (get_language() or "fr").startswith("en")
+        titles = {
+            kind: (title_en if english and title_en else title_fr)
+            for kind, title_fr, title_en in AlarmRule.objects.filter(
+                action=AlarmRule.Action.RAISE
+            ).values_list("alarm_kind", "title_fr", "title_en")
+            if title_fr or title_en
+        }
+        return {
+            "title": {"from": "kind", "labels": titles},
+            "severity_label": {"from": "severity", "labels": _choices(Severity.choices)},
+            "state_label": {"from": "state", "labels": _choices(AlarmState.choices)},
+        }
 
     def describe(self, feature: dict[str, Any]) -> str:
         place = [feature["asset_name"] or feature["asset"], feature["asset_street"]]

@@ -28,6 +28,17 @@ class LiveLayer(Protocol):
         """The current state of one feature, or None when it left the layer."""
 
 
+class LabelledLayer(LiveLayer, Protocol):
+    """A layer whose features carry labels in words next to their codes.
+
+    Deltas are encoded once for every screen, in whatever language the sender runs in;
+    `vocabulary()` (called in the page's language) lets each page relabel them:
+    {label_field: {"from": code_field, "labels": {code: label}}}.
+    """
+
+    def vocabulary(self) -> dict[str, dict[str, Any]]: ...
+
+
 class AssetLayer(LiveLayer, Protocol):
     """A large equipment layer (tens of thousands of features).
 

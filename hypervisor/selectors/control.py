@@ -411,6 +411,12 @@ def elected_board(*, user: User) -> dict[str, Any]:
             state=AlarmState.CLEARED
         )
         alarms = [alarm for alarm in open_alarms if area.covers(Point(alarm.lon, alarm.lat))]
+        # Titles are stored in the language they were raised in: read them in the page's.
+        from hypervisor.alarm_layer import AlarmLayer
+
+        titles = AlarmLayer().vocabulary()["title"]["labels"]
+        for alarm in alarms:
+            alarm.title = titles.get(alarm.kind, alarm.title)
         active = crisis_active()
         zone = crisis_zone(active) if active else None
         if active and zone and shape(zone).intersects(area):

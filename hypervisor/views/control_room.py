@@ -39,6 +39,13 @@ def control_room(request: HttpRequest) -> HttpResponse:
                 for layer in registry.layers()
             ],
             "crisis": selectors.crisis_active(),
+            # Live deltas are encoded once for every screen: each page relabels their codes
+            # in its own language from these (see static/js/vocabulary.js).
+            "vocabularies": {
+                layer.name: layer.vocabulary()  # type: ignore[attr-defined]
+                for layer in registry.layers()
+                if hasattr(layer, "vocabulary")
+            },
             "has_crews": any(layer.name == "crews" for layer in registry.layers()),
             "can_acknowledge": request.user.has_perm(ACKNOWLEDGE),
             "can_run_procedures": request.user.has_perm(RUN_PROCEDURES),

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import OPEN_TASK_STATUSES, Availability, Crew, TaskStatus
+from incidents.models import OPEN_TASK_STATUSES, Availability, Crew, CrewKind, TaskStatus
 from incidents.selectors.public import incident_map_feature, incident_map_features
 
 
@@ -31,6 +31,19 @@ class IncidentLayer:
 
     def snapshot(self) -> list[dict[str, Any]]:
         return incident_map_features()
+
+    def vocabulary(self) -> dict[str, dict[str, Any]]:
+        """Codes to words in the page's language (the live deltas carry one language)."""
+        from incidents.models import Category, SlaState, Status
+
+        return {
+            "category": {
+                "from": "category_code",
+                "labels": {category.code: category.label for category in Category.objects.all()},
+            },
+            "status_label": {"from": "status", "labels": {k: str(v) for k, v in Status.choices}},
+            "sla_label": {"from": "sla_state", "labels": {k: str(v) for k, v in SlaState.choices}},
+        }
 
     def describe(self, feature: dict[str, Any]) -> str:
         """One line for lists outside the map (the crisis cell)."""
@@ -90,6 +103,15 @@ class CrewLayer:
 
     def snapshot(self) -> list[dict[str, Any]]:
         return [crew_map_feature(crew) for crew in _crew_queryset().order_by("name")]
+
+    def vocabulary(self) -> dict[str, dict[str, Any]]:
+        return {
+            "availability_label": {
+                "from": "availability",
+                "labels": {k: str(v) for k, v in Availability.choices},
+            },
+            "kind_label": {"from": "kind", "labels": {k: str(v) for k, v in CrewKind.choices}},
+        }
 
     def describe(self, feature: dict[str, Any]) -> str:
         parts = ("name", "service", "availability_label")

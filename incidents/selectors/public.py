@@ -29,6 +29,7 @@ def _map_feature(incident: Incident) -> dict[str, Any]:
         "lon": incident.lon,
         "reference": incident.reference,
         "category": incident.category.label,
+        "category_code": incident.category.code,
         "icon": incident.category.icon,
         "status": incident.status,
         "status_label": str(incident.get_status_display()),

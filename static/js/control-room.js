@@ -1,5 +1,6 @@
 // Control room: the map with every registered layer, the alarm and incident panels,
 // alarm acknowledgement and procedures, all kept live over /ws/control/.
+import { localise } from "./vocabulary.js";
 import { LiveSocket } from "./live-socket.js";
 import { CrisisLayer, PointLayer, TiledLayer, escapeHtml } from "./map-layers.js";
 
@@ -373,9 +374,12 @@ new LiveSocket("/ws/control/", {
   onState: setState,
   onMessage: (message) => {
     if (message.type === "snapshot") {
-      for (const [name, features] of Object.entries(message.layers)) layers[name]?.snapshot(features);
+      for (const [name, features] of Object.entries(message.layers)) {
+        layers[name]?.snapshot(features.map((feature) => localise(name, feature)));
+      }
       performance.mark("ondijon:snapshot");
     } else if (message.type === "delta") {
+      localise(message.layer, message.feature);
       layers[message.layer]?.applyDelta(message);
     } else if (message.type === "notification") {
       toast(`${message.subject} — ${message.body}`, "info");
