@@ -42,7 +42,7 @@ def control_room(request: HttpRequest) -> HttpResponse:
             # Live deltas are encoded once for every screen: each page relabels their codes
             # in its own language from these (see static/js/vocabulary.js).
             "vocabularies": {
-                layer.name: layer.vocabulary()  # type: ignore[attr-defined]
+                layer.name: layer.vocabulary()
                 for layer in registry.layers()
                 if hasattr(layer, "vocabulary")
             },
