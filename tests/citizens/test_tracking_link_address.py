@@ -21,6 +21,7 @@ def test_the_server_on_another_port_puts_that_port_in_the_tracking_links(
 ) -> None:
     from citizens.services.notifications import _texts
 
+    settings.CITIZENS_PUBLIC_URL = "http://127.0.0.1:8000"  # restored after the test
     call_command("serve", "--port", "8123", stdout=StringIO())
     monkeypatch.delenv("ONDIJON_PUBLIC_URL", raising=False)  # set by serve for its children
     view = {"reference": "ABC", "status": "routed", "status_label": "Routed", "category": "Pothole"}
