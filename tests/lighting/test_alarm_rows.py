@@ -24,7 +24,7 @@ def _power_cut(cabinet, at, capture) -> Alarm:  # type: ignore[no-untyped-def]
 
 
 def test_a_cabinet_alarm_names_the_cabinet_its_street_and_commune(
-    lamps, territory, django_capture_on_commit_callbacks
+    lamps, territory, django_capture_on_commit_callbacks, english
 ) -> None:
     alarm = _power_cut(lamps[0].cabinet, WINTER_NIGHT, django_capture_on_commit_callbacks)
     row = _row(alarm)
@@ -34,7 +34,7 @@ def test_a_cabinet_alarm_names_the_cabinet_its_street_and_commune(
 
 
 def test_a_cabinet_alarm_counts_its_dark_lamps_in_words(
-    lamps, django_capture_on_commit_callbacks
+    lamps, django_capture_on_commit_callbacks, english
 ) -> None:
     alarm = _power_cut(lamps[0].cabinet, WINTER_NIGHT, django_capture_on_commit_callbacks)
     assert _row(alarm)["consequences_label"] == "+ 3 lamps"
