@@ -80,6 +80,8 @@ def alarm_features(alarms: list[Alarm]) -> list[dict[str, Any]]:
                 asset_commune=communes.get(place.commune_insee, ""),
             )
         feature["consequences_label"] = consequences.get(alarm.pk, "")
+        kind = registry.asset_kind(alarm.asset_type)
+        feature["asset_kind_label"] = str(kind.label) if kind is not None else ""
         features.append(feature)
     return features
 
@@ -93,6 +95,7 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
         "kind": alarm.kind,
         "title": alarm.title,
         "asset": alarm.asset_ref,
+        "asset_type": alarm.asset_type,
         "severity": alarm.severity,
         "severity_label": str(alarm.get_severity_display()),
         "state": alarm.state,
@@ -109,12 +112,23 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
         "acknowledged_at": alarm.acknowledged_at.isoformat() if alarm.acknowledged_at else None,
         "acknowledgement_comment": alarm.acknowledgement_comment,
         "asset_name": "",
+        "asset_kind_label": "",
         "asset_street": "",
         "asset_commune": "",
         "consequences_label": "",
         "escalation_stage": alarm.escalation_stage,
         "suppressed_reason": alarm.suppressed_reason,
     }
+
+
+def asset_name_in_words(feature: dict[str, Any]) -> str:
+    """ "Light point LP-0042" for equipment known by its reference, the name otherwise."""
+    name, reference = feature["asset_name"], feature["asset"].split(":", 1)[-1]
+    if not name:
+        return feature["asset"]
+    if name == reference and feature.get("asset_kind_label"):
+        return f"{feature['asset_kind_label']} {name}"
+    return name
 
 
 def _choices(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
@@ -142,14 +156,20 @@ class AlarmLayer:
             ).values_list("alarm_kind", "title_fr", "title_en")
             if title_fr or title_en
         }
+        kinds = {
+            asset_type: str(kind.label)
+            for asset_type in registry.asset_types()
+            if (kind := registry.asset_kind(asset_type)) is not None and kind.label
+        }
         return {
             "title": {"from": "kind", "labels": titles},
+            "asset_kind_label": {"from": "asset_type", "labels": kinds},
             "severity_label": {"from": "severity", "labels": _choices(Severity.choices)},
             "state_label": {"from": "state", "labels": _choices(AlarmState.choices)},
         }
 
     def describe(self, feature: dict[str, Any]) -> str:
-        place = [feature["asset_name"] or feature["asset"], feature["asset_street"]]
+        place = [asset_name_in_words(feature), feature["asset_street"]]
         parts = [feature["title"], *place, feature["asset_commune"], feature["state_label"]]
         return " · ".join(part for part in parts if part)
 

@@ -90,6 +90,8 @@ class AssetKind:
     asset_type: str
     describe: Callable[[list[str]], dict[str, AssetPlace]]
     count: Callable[[int], str]
+    label: Any = ""
+    """What one is called ("Light point"), before a name that is only a reference."""
 
 
 TelemetryHandler = Callable[..., Any]
@@ -147,6 +149,9 @@ class Registry:
 
     def asset_kind(self, asset_type: str) -> AssetKind | None:
         return self._asset_kinds.get(asset_type)
+
+    def asset_types(self) -> list[str]:
+        return sorted(self._asset_kinds)
 
     def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
         """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""

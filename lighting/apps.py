@@ -31,9 +31,11 @@ class LightingConfig(AppConfig):
         )
         registry.add_layer(LightPointLayer())
         registry.add_layer(CabinetLayer())
-        registry.add_asset_kind(AssetKind("lamp", selectors.lamp_places, selectors.lamps_counted))
         registry.add_asset_kind(
-            AssetKind("cabinet", selectors.cabinet_places, selectors.cabinets_counted)
+            AssetKind("lamp", selectors.lamp_places, selectors.lamps_counted, _("Light point"))
+        )
+        registry.add_asset_kind(
+            AssetKind("cabinet", selectors.cabinet_places, selectors.cabinets_counted, _("Cabinet"))
         )
         registry.add_audit_actions({"lighting.override": _("Lighting forced on a commune")})
         registry.add_telemetry_handler("lamp", services.lamps_apply_readings)

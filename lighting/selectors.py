@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from hypervisor.registry import AssetPlace
 from lighting import schedule
@@ -244,7 +244,7 @@ def lamp_places(references: list[str]) -> dict[str, AssetPlace]:
     )
     return {
         reference: AssetPlace(
-            name=gettext("Light point %(ref)s") % {"ref": reference},
+            name=reference,  # the page puts "Light point" before it, in its own language
             street=street,
             commune_insee=insee,
         )
@@ -262,7 +262,7 @@ def cabinet_places(references: list[str]) -> dict[str, AssetPlace]:
             streets[reference][street] += 1
     return {
         reference: AssetPlace(
-            name=gettext("Cabinet %(ref)s") % {"ref": reference},
+            name=reference,
             street=streets[reference].most_common(1)[0][0] if streets[reference] else "",
             commune_insee=insee,
         )

@@ -53,12 +53,17 @@ class TrafficConfig(AppConfig):
         registry.add_layer(CrossroadLayer())
         registry.add_layer(CameraLayer())
         registry.add_layer(BollardLayer())
-        for asset_type, places, counted in (
-            ("crossroad", selectors.crossroad_places, selectors.crossroads_counted),
-            ("camera", selectors.camera_places, selectors.cameras_counted),
-            ("bollard", selectors.bollard_places, selectors.bollards_counted),
+        for asset_type, places, counted, label in (
+            (
+                "crossroad",
+                selectors.crossroad_places,
+                selectors.crossroads_counted,
+                _("Crossroads"),
+            ),
+            ("camera", selectors.camera_places, selectors.cameras_counted, _("Camera")),
+            ("bollard", selectors.bollard_places, selectors.bollards_counted, _("Bollard")),
         ):
-            registry.add_asset_kind(AssetKind(asset_type, places, counted))
+            registry.add_asset_kind(AssetKind(asset_type, places, counted, label))
         registry.add_audit_actions(
             {
                 "bollard.lower": _("Bollard moved by hand"),

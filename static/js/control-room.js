@@ -155,7 +155,10 @@ const alarmLayer = {
 
 // "Cabinet C-0042 · Rue de la Liberté · Dijon"; the raw reference when the app named nothing.
 function assetPlace(f) {
-  return [f.asset_name || f.asset, f.asset_street, f.asset_commune].filter(Boolean).join(" · ");
+  const reference = f.asset.split(":").slice(1).join(":");
+  const name = !f.asset_name ? f.asset
+    : f.asset_name === reference && f.asset_kind_label ? `${f.asset_kind_label} ${f.asset_name}` : f.asset_name;
+  return [name, f.asset_street, f.asset_commune].filter(Boolean).join(" · ");
 }
 
 function alarmItem({ feature: f, marker, fresh }) {

@@ -28,7 +28,8 @@ def test_a_cabinet_alarm_names_the_cabinet_its_street_and_commune(
 ) -> None:
     alarm = _power_cut(lamps[0].cabinet, WINTER_NIGHT, django_capture_on_commit_callbacks)
     row = _row(alarm)
-    assert row["asset_name"] == "Cabinet ARM-21231-001"
+    assert row["asset_name"] == "ARM-21231-001"
+    assert row["asset_kind_label"] == "Cabinet"
     assert row["asset_street"] == "rue de la Liberté"
     assert row["asset_commune"] == "Dijon"
 
