@@ -26,8 +26,11 @@ lint: $(VENV)/.dev-deps
 typecheck: $(VENV)/.dev-deps
 	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py */services/*.py */selectors/*.py)
 
+# In parallel, one worker per core (PYTEST_WORKERS=0 runs in one process); tests.parallel
+# gives each worker a Redis database of its own, pytest-django a test database of its own.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-deps translations
-	$(VENV)/bin/pytest
+	PYTHONPATH=. $(VENV)/bin/pytest -p tests.parallel -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OnDijon needs Python 3.11, found " + sys.version.split()[0]'
