@@ -13,7 +13,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: $(VENV)/.run-deps translations
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_territory --if-empty
-	$(PY) manage.py seed_demo --if-empty
+	ONDIJON_PUBLIC_URL=$${ONDIJON_PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --simulate
 
 test: $(VENV)/.dev-deps translations lint typecheck pytest

@@ -39,6 +39,12 @@ class CitizensConfig(AppConfig):
         from hypervisor.roles import Role
 
         registry.add_section(_("Report a problem"), "report", permission=None, order=0)
+        registry.add_audit_actions(
+            {
+                "citizens.contact_hidden": _("Citizen's contact details hidden"),
+                "citizens.photo_hidden": _("Citizen's photo hidden"),
+            }
+        )
         registry.add_section(
             _("Phone portal"), "portal", permission="citizens.use_phone_portal", order=40
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from hypervisor.models import Alarm, AlarmState
+from hypervisor.models import Alarm, AlarmState, Commune
+from hypervisor.registry import AssetPlace, registry
 
 
 def _open_roots() -> QuerySet[Alarm]:
@@ -21,6 +25,63 @@ def _open_roots() -> QuerySet[Alarm]:
             )
         )
     )
+
+
+def _places(alarms: Iterable[Alarm]) -> dict[tuple[str, str], AssetPlace]:
+    """The place of each alarm's asset, asked of the app that owns the asset type."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for alarm in alarms:
+        wanted[alarm.asset_type].append(alarm.asset_id)
+    places: dict[tuple[str, str], AssetPlace] = {}
+    for asset_type, ids in wanted.items():
+        kind = registry.asset_kind(asset_type)
+        if kind is not None:
+            for asset_id, place in kind.describe(ids).items():
+                places[(asset_type, asset_id)] = place
+    return places
+
+
+def _count_words(asset_type: str, count: int) -> str:
+    kind = registry.asset_kind(asset_type)
+    if kind is not None:
+        return kind.count(count)
+    return ngettext("%(n)d piece of equipment", "%(n)d pieces of equipment", count) % {"n": count}
+
+
+def _consequences(roots: list[Alarm]) -> dict[int, str]:
+    """'+ 37 lamps' per root alarm: its open consequences, counted by asset type."""
+    counts: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Alarm.objects.filter(parent__in=[root.pk for root in roots])
+        .exclude(state=AlarmState.CLEARED)
+        .values_list("parent_id", "asset_type")
+        .annotate(n=Count("pk"))
+        .order_by("parent_id", "asset_type")
+    )
+    for parent_id, asset_type, count in rows:
+        counts[parent_id].append("+ " + _count_words(asset_type, count))
+    return {parent_id: ", ".join(parts) for parent_id, parts in counts.items()}
+
+
+def alarm_features(alarms: list[Alarm]) -> list[dict[str, Any]]:
+    """Alarm rows as the operator reads them: the asset named, its consequences in words."""
+    places = _places(alarms)
+    insees = {place.commune_insee for place in places.values() if place.commune_insee}
+    communes = dict(Commune.objects.filter(insee__in=insees).values_list("insee", "name"))
+    consequences = _consequences(alarms)
+    features = []
+    for alarm in alarms:
+        feature = alarm_feature(alarm)
+        place = places.get((alarm.asset_type, alarm.asset_id))
+        if place is not None:
+            feature.update(
+                asset_name=place.name,
+                asset_street=place.street,
+                asset_commune=communes.get(place.commune_insee, ""),
+            )
+        feature["consequences_label"] = consequences.get(alarm.pk, "")
+        features.append(feature)
+    return features
 
 
 def alarm_feature(alarm: Alarm) -> dict[str, Any]:
@@ -46,6 +107,11 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
             else ""
         ),
         "acknowledged_at": alarm.acknowledged_at.isoformat() if alarm.acknowledged_at else None,
+        "acknowledgement_comment": alarm.acknowledgement_comment,
+        "asset_name": "",
+        "asset_street": "",
+        "asset_commune": "",
+        "consequences_label": "",
         "escalation_stage": alarm.escalation_stage,
         "suppressed_reason": alarm.suppressed_reason,
     }
@@ -57,8 +123,13 @@ class AlarmLayer:
     event_kinds = frozenset({"alarm.raised", "alarm.acknowledged", "alarm.cleared"})
 
     def snapshot(self) -> list[dict[str, Any]]:
-        return [alarm_feature(alarm) for alarm in _open_roots().order_by("raised_at")]
+        return alarm_features(list(_open_roots().order_by("raised_at")))
+
+    def describe(self, feature: dict[str, Any]) -> str:
+        place = [feature["asset_name"] or feature["asset"], feature["asset_street"]]
+        parts = [feature["title"], *place, feature["asset_commune"], feature["state_label"]]
+        return " · ".join(part for part in parts if part)
 
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         alarm = _open_roots().filter(pk=asset_id).first()
-        return alarm_feature(alarm) if alarm else None
+        return alarm_features([alarm])[0] if alarm else None

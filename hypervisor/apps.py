@@ -27,7 +27,7 @@ class HypervisorConfig(AppConfig):
     verbose_name = _("Hypervisor")
 
     def ready(self) -> None:
-        from hypervisor import audit_signals, demo, services
+        from hypervisor import audit_signals, demo, live, services
         from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
@@ -74,10 +74,34 @@ class HypervisorConfig(AppConfig):
         registry.add_procedure_action(
             "notify_elected_officials", services.notify_elected_officials_of_alarm
         )
+        registry.add_procedure_action("notify_police", services.notify_police_of_alarm)
+        registry.add_audit_actions(
+            {
+                "alarm.acknowledge": _("Alarm acknowledged"),
+                "alarm.clear": _("Alarm cleared by hand"),
+                "crisis.activate": _("Crisis cell activated"),
+                "crisis.close": _("Crisis cell closed"),
+                "crisis.member": _("Member added to the crisis cell"),
+                "crisis.message": _("Message in the crisis log"),
+                "crisis.decision": _("Decision in the crisis log"),
+                "export.kpis": _("KPI board exported"),
+                "login.locked": _("Login locked after failed attempts"),
+                "otp.enrolled": _("Two-factor authentication enabled"),
+                "otp.removed": _("Two-factor authentication removed"),
+                "permissions.change": _("Permissions changed"),
+                "procedure.start": _("Procedure started"),
+                "procedure.step": _("Procedure step taken"),
+                "roles.sync": _("Role permissions brought in line"),
+                "demo.users": _("Demo users set up"),
+            }
+        )
+        for kind in ("crisis.activated", "crisis.updated", "crisis.closed"):
+            registry.subscribe(kind, live.push_crisis_state)
         registry.add_section(
             _("Control room"), "control-room", permission="hypervisor.view_control_room", order=10
         )
         registry.add_demo_seeder("demo users", demo.seed_demo_users, order=0)
+        registry.add_demo_seeder("alarm work under way", demo.seed_alarm_work_under_way, order=90)
         registry.add_layer(AlarmLayer())
         registry.subscribe_all(_apply_alarm_rules)
         audit_signals.connect()

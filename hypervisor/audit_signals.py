@@ -6,7 +6,8 @@ for the signal handlers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -16,6 +17,32 @@ from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
 
 current_actor: ContextVar[Any] = ContextVar("current_actor", default=None)
+_batch: ContextVar[list[str] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def recorded_as_one(*, action: str, target: str, summary: str) -> Iterator[None]:
+    """Setting up roles or demo users changes hundreds of memberships: one entry says so.
+
+    Inside the block, permission changes are counted instead of recorded one by one, so
+    the first page a supervisor reads is people's actions, not the installation's.
+    """
+    changes: list[str] = []
+    token = _batch.set(changes)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if changes:
+        from hypervisor.services import audit_record
+
+        audit_record(
+            actor=current_actor.get(),
+            action=action,
+            target=target,
+            summary=summary,
+            after={"changes": len(changes)},
+        )
 
 
 class AuditActorMiddleware:
@@ -53,6 +80,10 @@ def _record(
 
     field = "groups" if model is Group else "permissions"
     change = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(f"{instance}: {field} {change}")
+        return
     audit_record(
         actor=current_actor.get(),
         action="permissions.change",

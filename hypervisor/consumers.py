@@ -102,3 +102,41 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def notification_push(self, event: dict[str, Any]) -> None:
         await self.send_json(event["message"])
+
+
+class CrisisBannerConsumer(AsyncJsonWebsocketConsumer):
+    """Every staff page's crisis banner: the state on connect, then each change.
+
+    Small on purpose: pages other than the control room need only this, not the map feed.
+    """
+
+    access_rule = AccessRule(
+        public=False,
+        permissions=("hypervisor.view_control_room", "hypervisor.view_elected_board"),
+        any_of=True,
+    )
+    joined = False
+
+    async def connect(self) -> None:
+        from hypervisor.live import CRISIS_GROUP
+
+        if not await database_sync_to_async(self.access_rule.allows)(self.scope["user"]):
+            await self.close(code=FORBIDDEN)
+            return
+        await self.channel_layer.group_add(CRISIS_GROUP, self.channel_name)
+        self.joined = True
+        await self.accept()
+        await self.send_json(await database_sync_to_async(selectors.crisis_state)())
+
+    async def disconnect(self, code: int) -> None:
+        from hypervisor.live import CRISIS_GROUP
+
+        if self.joined:
+            await self.channel_layer.group_discard(CRISIS_GROUP, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def crisis_state(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["state"])

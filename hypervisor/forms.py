@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from hypervisor.models import Commune, CrisisLogEntry, Severity
+from hypervisor.roles import Role
 
 
 class CrisisActivationForm(forms.Form):
@@ -45,9 +46,22 @@ class CrisisLogForm(forms.Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """People by name and role ("Claire Martin — Supervisor"), not by login."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        roles = [str(Role(group.name).label) for group in obj.groups.all() if group.name in Role]
+        return f"{name} — {', '.join(roles)}" if roles else name
+
+
 class CrisisMemberForm(forms.Form):
-    member = forms.ModelChoiceField(
-        label=_("Add a member"), queryset=get_user_model().objects.filter(is_active=True)
+    member = StaffChoiceField(
+        label=_("Add a member"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username"),
     )
 
 

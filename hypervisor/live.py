@@ -26,3 +26,26 @@ def push_event(record: Event) -> None:
     except Exception:
         # Screens reconcile from the event history on reconnect; the write already committed.
         logger.exception("Live push of event #%s failed", record.pk)
+
+
+CRISIS_GROUP = "crisis"
+"""Channel-layer group of every open staff screen's crisis banner (/ws/crisis/)."""
+
+
+def push_crisis_state(event: object) -> None:
+    """A crisis was activated, changed or closed: every open screen's banner follows."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from hypervisor.selectors import crisis_state
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            CRISIS_GROUP, {"type": "crisis.state", "state": crisis_state()}
+        )
+    except Exception:
+        # A screen that misses it reads the state again when its socket reconnects.
+        logger.exception("Crisis banner push failed")

@@ -59,6 +59,28 @@ class Kpi(Protocol):
         """{"value": float | None, "series": [[label, value], …], "by": {name: value}}"""
 
 
+@dataclass(frozen=True)
+class AssetPlace:
+    """Where a piece of equipment is, in the words an operator uses."""
+
+    name: str
+    street: str = ""
+    commune_insee: str = ""
+
+
+@dataclass(frozen=True)
+class AssetKind:
+    """How an app names its equipment to people.
+
+    ``describe`` takes asset ids and returns the place of each one it knows (one query for
+    many, the alarm panel lists hundreds); ``count`` says "37 lamps" (ngettext).
+    """
+
+    asset_type: str
+    describe: Callable[[list[str]], dict[str, AssetPlace]]
+    count: Callable[[int], str]
+
+
 TelemetryHandler = Callable[..., Any]
 """Called with a list of validated readings of one asset type; returns what it applied."""
 
@@ -98,6 +120,22 @@ class Registry:
     _telemetry_handlers: dict[str, TelemetryHandler] = field(default_factory=dict)
     _kpis: dict[str, Kpi] = field(default_factory=dict)
     _procedure_actions: dict[str, Callable[..., str]] = field(default_factory=dict)
+    _asset_kinds: dict[str, AssetKind] = field(default_factory=dict)
+    _audit_actions: dict[str, Any] = field(default_factory=dict)
+
+    def add_audit_actions(self, labels: dict[str, Any]) -> None:
+        """What an app's audit action codes mean, in words (lazy translations)."""
+        self._audit_actions.update(labels)
+
+    def audit_action_label(self, code: str) -> str | None:
+        label = self._audit_actions.get(code)
+        return None if label is None else str(label)
+
+    def add_asset_kind(self, kind: AssetKind) -> None:
+        self._asset_kinds[kind.asset_type] = kind
+
+    def asset_kind(self, asset_type: str) -> AssetKind | None:
+        return self._asset_kinds.get(asset_type)
 
     def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
         """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""
@@ -190,4 +228,14 @@ class Registry:
 
 registry = Registry()
 
-__all__ = ["AssetLayer", "DemoSeeder", "Kpi", "LiveLayer", "Registry", "Section", "registry"]
+__all__ = [
+    "AssetKind",
+    "AssetLayer",
+    "AssetPlace",
+    "DemoSeeder",
+    "Kpi",
+    "LiveLayer",
+    "Registry",
+    "Section",
+    "registry",
+]

@@ -21,20 +21,25 @@ class Role(models.TextChoices):
 
 
 def sync_role_groups() -> None:
-    """Create one group per role and give it exactly the permissions granted to it."""
+    """Create one group per role and give it exactly the permissions granted to it.
+
+    Recorded in the audit log as one entry (how many memberships changed), not hundreds.
+    """
     from django.contrib.auth.models import Group, Permission
 
+    from hypervisor.audit_signals import recorded_as_one
     from hypervisor.registry import registry
 
-    for role in Role:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for dotted in sorted(registry.permissions_of(role)):
-            app_label, codename = dotted.split(".", 1)
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is None:
-                raise LookupError(f"Permission {dotted} granted to {role.value} does not exist")
-            wanted.append(permission)
-        group.permissions.set(wanted)
+    with recorded_as_one(action="roles.sync", target="roles", summary=""):
+        for role in Role:
+            group, _created = Group.objects.get_or_create(name=role.value)
+            wanted = []
+            for dotted in sorted(registry.permissions_of(role)):
+                app_label, codename = dotted.split(".", 1)
+                permission = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                ).first()
+                if permission is None:
+                    raise LookupError(f"Permission {dotted} granted to {role.value} does not exist")
+                wanted.append(permission)
+            group.permissions.set(wanted)

@@ -90,5 +90,6 @@ class IncidentsConfig(AppConfig):
             "reference configuration", demo.seed_reference_configuration, order=10
         )
         registry.add_demo_seeder("crews and patrols", demo.seed_crews, order=15)
+        registry.add_demo_seeder("a shift under way", demo.seed_shift_under_way, order=70)
         registry.add_simulator("crews", simulation.tick)
         registry.add_procedure_action("dispatch_signalling_crew", _dispatch_signalling_crew)

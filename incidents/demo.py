@@ -179,3 +179,81 @@ def seed_crews(*, rng: random.Random, log: Callable[[str], None]) -> None:
         services.crew_member_set(user=demo_agent, crew_id=first_crew_id)
     agents = len(crews) * AGENTS_PER_CREW if settings.DEMO_MODE else 0
     log(f"{len(crews)} crews and patrols, {agents} field agents")
+
+
+# A shift under way: incidents a newcomer can work on at once, in every state. The last
+# field says what has happened to each by the time the demo starts.
+SHIFT = [
+    ("voirie-nid-de-poule", "Nid-de-poule profond devant l'école", "assigned"),
+    ("proprete-depot", "Dépôt de gravats sur le trottoir", "in_progress"),
+    ("eclairage-panne", "Trois lampadaires éteints dans la rue", "resolved"),
+    ("mobilier-degrade", "Banc arraché près de l'arrêt de bus", "closed"),
+    ("eau-avaloir", "Avaloir bouché après l'orage", "impossible"),
+    ("proprete-tag", "Tag injurieux sur le mur de l'école", "overdue"),
+    ("eau-fuite", "Fuite d'eau continue sur le trottoir", "overdue"),
+    ("voirie-obstacle", "Plaque d'égout soulevée au milieu de la chaussée", "emergency"),
+]
+
+
+def _field_act(task_id: int, kind: str, *, note: str = "", reason: str = "") -> None:
+    import uuid
+
+    from incidents.models import CrewMember, Task
+
+    task = Task.objects.select_related("crew").get(pk=task_id)
+    member = (
+        CrewMember.objects.filter(crew=task.crew).exclude(user__username="agent").first()
+        if task.crew
+        else None
+    )
+    if member is None:
+        return
+    services.field_action_apply(
+        action_id=uuid.uuid4(),
+        user=member.user,
+        task_id=task.pk,
+        kind=kind,
+        note=note,
+        reason=reason,
+    )
+
+
+def seed_shift_under_way(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """Incidents in every state: assigned, in progress, resolved, closed, a task given back
+    as impossible, two past their deadline and an emergency; through the services."""
+    from incidents.models import Incident, Task
+
+    if not settings.DEMO_MODE:
+        log("no shift under way outside the demo mode (its crews have no agents)")
+        return
+    if Incident.objects.filter(description=SHIFT[0][1]).exists():
+        return
+    for code, description, outcome in SHIFT:
+        lat, lon = hypervisor_selectors.commune_random_point(rng=rng)
+        with transaction.atomic():
+            incident = services.incident_open(
+                category_code=code,
+                description=description,
+                lat=round(lat, 6),
+                lon=round(lon, 6),
+                source=services.Source.PHONE,
+            )
+        services.incident_route_and_dispatch(incident_id=incident.pk)
+        task = Task.objects.filter(incident=incident).order_by("pk").first()
+        if task is None:
+            continue
+        if outcome in ("in_progress", "resolved", "closed"):
+            _field_act(task.pk, "start")
+        if outcome in ("resolved", "closed"):
+            _field_act(task.pk, "done", note="Réparé, zone sécurisée.")
+        if outcome == "closed" and Incident.objects.get(pk=incident.pk).status == "resolved":
+            services.incident_close(incident_id=incident.pk, by=None, note="Vérifié sur place.")
+        if outcome == "impossible":
+            _field_act(task.pk, "cannot_do", reason="Avaloir sous un véhicule stationné.")
+        if outcome == "overdue":
+            # Reported yesterday, past its deadline: the SLA board and the list show it late.
+            earlier = timezone.now() - timedelta(days=1, hours=rng.randint(1, 5))
+            Incident.objects.filter(pk=incident.pk).update(
+                created_at=earlier, due_at=timezone.now() - timedelta(hours=rng.randint(1, 4))
+            )
+    log(f"{len(SHIFT)} incidents of a shift under way (every state, two late, an emergency)")

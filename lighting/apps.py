@@ -17,9 +17,9 @@ class LightingConfig(AppConfig):
     verbose_name = _("Public lighting")
 
     def ready(self) -> None:
-        from hypervisor.registry import registry
+        from hypervisor.registry import AssetKind, registry
         from hypervisor.roles import Role
-        from lighting import demo, kpis, services, simulation
+        from lighting import demo, kpis, selectors, services, simulation
         from lighting.layers import CabinetLayer, LightPointLayer
 
         registry.grant(Role.OPERATOR, ["lighting.view_lighting", "lighting.command_lighting"])
@@ -31,12 +31,18 @@ class LightingConfig(AppConfig):
         )
         registry.add_layer(LightPointLayer())
         registry.add_layer(CabinetLayer())
+        registry.add_asset_kind(AssetKind("lamp", selectors.lamp_places, selectors.lamps_counted))
+        registry.add_asset_kind(
+            AssetKind("cabinet", selectors.cabinet_places, selectors.cabinets_counted)
+        )
+        registry.add_audit_actions({"lighting.override": _("Lighting forced on a commune")})
         registry.add_telemetry_handler("lamp", services.lamps_apply_readings)
         registry.add_telemetry_handler("cabinet", services.cabinets_apply_readings)
         registry.add_kpi(kpis.EnergySavingsKpi())
         registry.add_kpi(kpis.LedRenovationKpi())
         registry.add_kpi(kpis.LightingAvailabilityKpi())
         registry.add_demo_seeder("lighting", demo.seed_lighting, order=20)
+        registry.add_demo_seeder("lighting faults under way", demo.seed_open_faults, order=60)
         registry.add_demo_seeder(
             "streets for the address search", demo.seed_street_places, order=21
         )

@@ -284,3 +284,27 @@ def seed_street_places(*, rng: random.Random, log: Callable[[str], None]) -> Non
     ]
     count = hypervisor_services.places_set_demo_streets(streets=streets)
     log(f"{count} streets for the address search")
+
+
+def seed_open_faults(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """Faults under way when the demo starts: dark lamps, a lamp lit by day, a cabinet out.
+
+    Raised through the same services as the equipment's reports, so they are real alarms.
+    """
+    from lighting import services
+    from lighting.models import CabinetStatus, LampStatus
+
+    if Cabinet.objects.exclude(status=CabinetStatus.OK).exists():
+        return
+    centre = Cabinet.objects.filter(commune_insee="21231").order_by("reference")
+    cabinet = centre[rng.randrange(centre.count())] if centre.exists() else None
+    if cabinet is not None:
+        services.cabinet_power_set(cabinet=cabinet, powered=False)
+    points = LightPoint.objects.filter(status=LampStatus.OK).order_by("reference")
+    total = points.count()
+    for _failure in range(3 if total else 0):
+        point = points[rng.randrange(total)]
+        services.lamp_status_set(point=point, status=LampStatus.LAMP_FAILURE)
+    if total and not schedule.is_dark(timezone.now()):
+        services.lamp_status_set(point=points[rng.randrange(total)], status=LampStatus.DAY_BURNING)
+    log("lighting faults under way: a cabinet without power, dark lamps")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -28,12 +28,16 @@ class EnergySavingsKpi:
     higher_is_better = True
 
     def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
-        first, last = _day(start).replace(day=1), _day(end)
-        months = selectors.energy_figures(start=first, end=last, commune_insee=commune_insee)
+        # Months are keyed by their first day and the selectors' end is exclusive: the day
+        # after the period keeps the current month on its first day.
+        first, after = _day(start).replace(day=1), _day(end) + timedelta(days=1)
+        months = selectors.energy_figures(start=first, end=after, commune_insee=commune_insee)
         consumed = sum(figures.consumed_kwh for figures in months.values())
         baseline = sum(figures.baseline_kwh for figures in months.values())
         names = territory.commune_names()
-        by_commune = selectors.energy_by_commune(start=first, end=last)
+        by_commune = selectors.energy_by_commune(
+            start=first, end=after, commune_insee=commune_insee
+        )
         return {
             "value": _percent(1 - consumed / baseline) if baseline else None,
             "series": [

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import Any
 
 from django.db import connections
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext, ngettext
 
+from hypervisor.registry import AssetPlace
 from lighting import schedule
 from lighting.energy import EnergyFigures
 from lighting.models import (
@@ -81,8 +83,13 @@ def energy_figures(
     return {month: EnergyFigures(*totals[month]) for month in sorted(totals)}
 
 
-def energy_by_commune(*, start: date, end: date) -> dict[str, EnergyFigures]:
+def energy_by_commune(
+    *, start: date, end: date, commune_insee: str | None = None
+) -> dict[str, EnergyFigures]:
+    """The same figures per commune (INSEE code), limited to one commune when asked."""
     rows = MonthlyEnergy.objects.filter(month__gte=start, month__lt=end)
+    if commune_insee:
+        rows = rows.filter(cabinet__commune_insee=commune_insee)
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for insee, measured, estimated, baseline in rows.values_list(
         "cabinet__commune_insee", "measured_kwh", "estimated_kwh", "baseline_kwh"
@@ -122,18 +129,34 @@ def renovation_progress(*, commune_insee: str | None = None) -> dict[str, Any]:
 
 
 def availability(*, commune_insee: str | None = None) -> dict[str, float | None]:
-    """Share of light points and cabinets in a normal state."""
+    """Share of light points and cabinets in a normal state.
+
+    A light point fed by a cabinet without power is out of order even in daytime, when its
+    own status has not changed yet (it is only dark at night).
+    """
     points = LightPoint.objects.all()
     cabinets = Cabinet.objects.all()
     if commune_insee:
         points = points.filter(commune_insee=commune_insee)
         cabinets = cabinets.filter(commune_insee=commune_insee)
-    lamp = points.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(status=LampStatus.OK)))
+    working = Q(status=LampStatus.OK) & ~Q(cabinet__status=CabinetStatus.POWER_LOSS)
+    lamp = points.aggregate(total=Count("pk"), ok=Count("pk", filter=working))
     cab = cabinets.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(status=CabinetStatus.OK)))
     return {
         "lamps": lamp["ok"] / lamp["total"] if lamp["total"] else None,
         "cabinets": cab["ok"] / cab["total"] if cab["total"] else None,
     }
+
+
+def cabinet_outages() -> list[dict[str, Any]]:
+    """Cabinets not in normal state, with the light points they feed (the board's faults)."""
+    rows = (
+        Cabinet.objects.exclude(status=CabinetStatus.OK)
+        .annotate(points_fed=Count("points"))
+        .order_by("status", "reference")
+        .values("reference", "status", "commune_insee", "points_fed")
+    )
+    return [dict(row) for row in rows]
 
 
 def lamp_status_counts() -> dict[str, int]:
@@ -212,3 +235,46 @@ def light_point_vocabularies() -> dict[str, list[str]]:
         "street_class": list(StreetClass.values),
         "technology": list(Technology.values),
     }
+
+
+def lamp_places(references: list[str]) -> dict[str, AssetPlace]:
+    """Each light point by its reference, street and commune (the alarm panel's wording)."""
+    rows = LightPoint.objects.filter(reference__in=references).values_list(
+        "reference", "street", "commune_insee"
+    )
+    return {
+        reference: AssetPlace(
+            name=gettext("Light point %(ref)s") % {"ref": reference},
+            street=street,
+            commune_insee=insee,
+        )
+        for reference, street, insee in rows
+    }
+
+
+def cabinet_places(references: list[str]) -> dict[str, AssetPlace]:
+    """Each cabinet by its reference, with the street most of its light points stand in."""
+    streets: dict[str, Counter[str]] = defaultdict(Counter)
+    for reference, street in LightPoint.objects.filter(
+        cabinet__reference__in=references
+    ).values_list("cabinet__reference", "street"):
+        if street:
+            streets[reference][street] += 1
+    return {
+        reference: AssetPlace(
+            name=gettext("Cabinet %(ref)s") % {"ref": reference},
+            street=streets[reference].most_common(1)[0][0] if streets[reference] else "",
+            commune_insee=insee,
+        )
+        for reference, insee in Cabinet.objects.filter(reference__in=references).values_list(
+            "reference", "commune_insee"
+        )
+    }
+
+
+def lamps_counted(count: int) -> str:
+    return ngettext("%(n)d lamp", "%(n)d lamps", count) % {"n": count}
+
+
+def cabinets_counted(count: int) -> str:
+    return ngettext("%(n)d cabinet", "%(n)d cabinets", count) % {"n": count}

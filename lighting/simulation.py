@@ -14,12 +14,14 @@ from django.utils import timezone
 from lighting import schedule, services
 from lighting.models import Cabinet, CabinetStatus, LampStatus, LightPoint
 
-# Expected events per simulated day across the whole inventory.
-LAMP_FAILURES_PER_DAY = 12.0
-LAMP_REPAIRS_PER_DAY = 10.0
-CABINET_OUTAGES_PER_DAY = 0.5
-OUTAGE_REPAIR_PER_DAY = 6.0
-DAY_BURNING_PER_DAY = 1.0
+# Expected events per simulated day across the whole inventory: about 35,000 light points
+# give a control room a lamp fault every quarter of an hour and a cabinet outage a few
+# times a day (repairs keep pace, so the open faults stay a working set, not a pile).
+LAMP_FAILURES_PER_DAY = 96.0
+LAMP_REPAIRS_PER_DAY = 90.0
+CABINET_OUTAGES_PER_DAY = 4.0
+OUTAGE_REPAIR_PER_DAY = 12.0
+DAY_BURNING_PER_DAY = 6.0
 
 
 def _happens(rng: random.Random, per_day: float, elapsed: float) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from hypervisor import selectors as territory
 from lighting import selectors, services
 from lighting.energy import SAVINGS_TARGET
 from lighting.forms import OverrideForm
-from lighting.models import LampStatus
+from lighting.models import CabinetStatus, LampStatus
 
 
 @require_safe
@@ -43,6 +44,7 @@ def board(request: HttpRequest) -> HttpResponse:
     ]
     availability = selectors.availability()
     labels = dict(LampStatus.choices)
+    cabinet_labels = dict(CabinetStatus.choices)
     renovation = selectors.renovation_progress()
     chart = {
         "months": [month.strftime("%Y-%m") for month in months],
@@ -58,7 +60,12 @@ def board(request: HttpRequest) -> HttpResponse:
             "target": SAVINGS_TARGET * 100,
             "renovation": renovation,
             "led_percent": (renovation["share"] or 0) * 100,
-            "lamps_available": (availability["lamps"] or 0) * 100,
+            # Rounded down: one lamp out of 35,000 must not read "100.00 %".
+            "lamps_available": math.floor((availability["lamps"] or 0) * 10_000) / 100,
+            "cabinet_outages": [
+                {**outage, "label": cabinet_labels[outage["status"]]}
+                for outage in selectors.cabinet_outages()
+            ],
             "faults": [
                 {"status": status, "label": labels[status], "count": count}
                 for status, count in sorted(selectors.lamp_status_counts().items())

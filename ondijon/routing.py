@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from hypervisor.consumers import ControlRoomConsumer
+from hypervisor.consumers import ControlRoomConsumer, CrisisBannerConsumer
 from hypervisor.registry import registry
 
 websocket_urlpatterns = [
     path("ws/control/", ControlRoomConsumer.as_asgi()),
+    path("ws/crisis/", CrisisBannerConsumer.as_asgi()),
     *registry.websocket_routes(),
 ]

@@ -16,9 +16,9 @@ class TrafficConfig(AppConfig):
     verbose_name = _("Traffic, cameras and bollards")
 
     def ready(self) -> None:
-        from hypervisor.registry import registry
+        from hypervisor.registry import AssetKind, registry
         from hypervisor.roles import Role
-        from traffic import demo, kpis, services, simulation
+        from traffic import demo, kpis, selectors, services, simulation
         from traffic.layers import BollardLayer, CameraLayer, CrossroadLayer
 
         watch = ["traffic.view_signals", "traffic.view_cameras", "traffic.command_bollard"]
@@ -53,6 +53,21 @@ class TrafficConfig(AppConfig):
         registry.add_layer(CrossroadLayer())
         registry.add_layer(CameraLayer())
         registry.add_layer(BollardLayer())
+        for asset_type, places, counted in (
+            ("crossroad", selectors.crossroad_places, selectors.crossroads_counted),
+            ("camera", selectors.camera_places, selectors.cameras_counted),
+            ("bollard", selectors.bollard_places, selectors.bollards_counted),
+        ):
+            registry.add_asset_kind(AssetKind(asset_type, places, counted))
+        registry.add_audit_actions(
+            {
+                "bollard.lower": _("Bollard moved by hand"),
+                "evidence.file": _("Evidence request filed"),
+                "evidence.approved": _("Evidence request approved"),
+                "evidence.refused": _("Evidence request refused"),
+                "evidence.extract": _("Footage extracted"),
+            }
+        )
         registry.add_telemetry_handler("crossroad", services.crossroads_apply_readings)
         registry.add_telemetry_handler("camera", services.cameras_apply_readings)
         registry.add_telemetry_handler("bollard", services.bollards_apply_readings)
@@ -60,6 +75,7 @@ class TrafficConfig(AppConfig):
         registry.add_kpi(kpis.CameraAvailabilityKpi())
         registry.add_kpi(kpis.BollardAvailabilityKpi())
         registry.add_demo_seeder("traffic", demo.seed_traffic, order=21)
+        registry.add_demo_seeder("traffic faults under way", demo.seed_open_faults, order=61)
         registry.add_simulator("traffic", simulation.tick)
         registry.add_periodic_task(
             "traffic-silent-crossroads", "traffic.tasks.detect_silent_crossroads", every_seconds=60

@@ -171,3 +171,30 @@ def seed_traffic(*, rng: random.Random, log: Callable[[str], None]) -> None:
         f"{len(crossroads)} crossroads ({len(sites)} real red-light sites), "
         f"{len(cameras)} cameras, {len(bollards)} bollards"
     )
+
+
+def seed_open_faults(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """Faults under way when the demo starts: signals, a camera, a bollard (real alarms)."""
+    from traffic import services
+    from traffic.models import BollardState, CameraStatus, ControllerState
+
+    if Crossroad.objects.exclude(state=ControllerState.NORMAL).exists():
+        return
+    crossroads = list(Crossroad.objects.filter(works_from__isnull=True).order_by("reference")[:40])
+    rng.shuffle(crossroads)
+    for crossroad, state, code in zip(
+        crossroads,
+        [ControllerState.FAULT, ControllerState.FLASHING, ControllerState.DARK],
+        ["E12 lampe rouge grillée", "E31 conflit de vert", "E40 coupure secteur"],
+        strict=False,
+    ):
+        services.crossroad_state_set(crossroad=crossroad, state=state, fault_code=code)
+    camera = Camera.objects.order_by("reference").first()
+    if camera is not None:
+        services.camera_status_set(camera=camera, status=CameraStatus.OFFLINE)
+    bollard = Bollard.objects.order_by("reference").first()
+    if bollard is not None:
+        services.bollard_state_set(
+            bollard=bollard, state=BollardState.FAULT, fault_code="H03 vérin"
+        )
+    log("traffic faults under way: three crossroads, a camera, a bollard")

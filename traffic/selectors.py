@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import ngettext
 
 from hypervisor.selectors import asset_state_events
 from hypervisor.spreadsheet import defused_row
@@ -192,3 +193,39 @@ def camera_vocabularies() -> dict[str, list[str]]:
 
 def bollard_vocabularies() -> dict[str, list[str]]:
     return {"status": list(BollardState.values)}
+
+
+def _named_places(model: Any, references: list[str], street_field: str = "") -> dict[str, Any]:
+    from hypervisor.registry import AssetPlace
+
+    fields = ["reference", "name", "commune_insee"] + ([street_field] if street_field else [])
+    return {
+        row[0]: AssetPlace(name=row[1], street=row[3] if street_field else "", commune_insee=row[2])
+        for row in model.objects.filter(reference__in=references).values_list(*fields)
+    }
+
+
+def crossroad_places(references: list[str]) -> dict[str, Any]:
+    """Crossroads are named after their streets ("Boulevard de Strasbourg / Rue X")."""
+    return _named_places(Crossroad, references)
+
+
+def camera_places(references: list[str]) -> dict[str, Any]:
+    return _named_places(Camera, references)
+
+
+def bollard_places(references: list[str]) -> dict[str, Any]:
+    """A bollard's access point is the street it closes."""
+    return _named_places(Bollard, references, "access_point")
+
+
+def crossroads_counted(count: int) -> str:
+    return ngettext("%(n)d crossroad", "%(n)d crossroads", count) % {"n": count}
+
+
+def cameras_counted(count: int) -> str:
+    return ngettext("%(n)d camera", "%(n)d cameras", count) % {"n": count}
+
+
+def bollards_counted(count: int) -> str:
+    return ngettext("%(n)d bollard", "%(n)d bollards", count) % {"n": count}

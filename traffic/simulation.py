@@ -20,12 +20,14 @@ from traffic.models import (
     Crossroad,
 )
 
-SIGNAL_FAULTS_PER_DAY = 3.0
-SIGNAL_REPAIRS_PER_DAY = 8.0
-CAMERA_DROPOUTS_PER_DAY = 4.0
-CAMERA_RETURNS_PER_DAY = 10.0
-BOLLARD_FAULTS_PER_DAY = 0.5
-BOLLARD_REPAIRS_PER_DAY = 3.0
+# Expected events per simulated day: ~180 crossroads, 115 cameras and the bollards give
+# a signal fault every hour or so and a camera dropout every half hour.
+SIGNAL_FAULTS_PER_DAY = 24.0
+SIGNAL_REPAIRS_PER_DAY = 40.0
+CAMERA_DROPOUTS_PER_DAY = 48.0
+CAMERA_RETURNS_PER_DAY = 96.0
+BOLLARD_FAULTS_PER_DAY = 4.0
+BOLLARD_REPAIRS_PER_DAY = 12.0
 FAULT_CODES = [
     "E12 lampe rouge grillée",
     "E31 conflit de vert",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +19,17 @@ from traffic.models import Bollard, EvidenceRequest
 @access.requires("traffic.view_signals")
 def signals_board(request: HttpRequest) -> HttpResponse:
     """Availability of the signalised crossroads and bollards, what is not normal."""
+    availability = selectors.availability()
+    for share in availability.values():
+        # Rounded down: one crossroad in fault out of a thousand must not read "100 %".
+        share["percent"] = (
+            None if share["share"] is None else math.floor(share["share"] * 1000) / 10
+        )
     return render(
         request,
         "traffic/signals.html",
         {
-            "availability": selectors.availability(),
+            "availability": availability,
             "crossroads": selectors.crossroads_not_normal(),
             "bollards": selectors.bollards(),
         },

@@ -23,6 +23,7 @@ from hypervisor.models import (
     Severity,
     StaffProfile,
 )
+from hypervisor.periods import day_bounds
 from hypervisor.registry import registry
 
 
@@ -53,7 +54,11 @@ def procedure_view(*, alarm_id: int) -> dict[str, Any] | None:
     current = None
     if run and not run.finished_at and run.current_step:
         step = procedure.steps.get(code=run.current_step)
-        current = {"code": step.code, "kind": step.kind, "text": step.text}
+        current = {"code": step.code, "kind": step.kind, "text": step.text, "not_done": ""}
+        # The action ran and achieved nothing: say so, and offer to continue by hand.
+        last = done[-1] if done else None
+        if last and last["step"] == step.code and last["answer"] == "not_done":
+            current["not_done"] = last["outcome"]
     return {
         "alarm_id": alarm.pk,
         "available": True,
@@ -89,7 +94,62 @@ def crisis_detail(*, crisis_id: int) -> dict[str, Any] | None:
         "communes": list(crisis.communes.values_list("name", flat=True)),
         "members": list(crisis.members.all()),
         "log": list(crisis.log.select_related("author")),
+        "inside": crisis_zone_contents(crisis),
     }
+
+
+def crisis_state() -> dict[str, Any]:
+    """What every staff screen's banner shows: the active crisis, or none."""
+    crisis = crisis_active()
+    if crisis is None:
+        return {"type": "crisis", "active": False}
+    return {
+        "type": "crisis",
+        "active": True,
+        "id": crisis.pk,
+        "title": crisis.title,
+        "severity": crisis.severity,
+        "severity_label": str(crisis.get_severity_display()),
+        "log_size": crisis.log.count(),
+    }
+
+
+def _describe(layer: Any, feature: dict[str, Any]) -> str:
+    describe = getattr(layer, "describe", None)
+    if describe is not None:
+        return str(describe(feature))
+    for key in ("title", "name", "reference", "label"):
+        if feature.get(key):
+            return str(feature[key])
+    return str(feature.get("id", ""))
+
+
+def crisis_zone_contents(crisis: Crisis) -> list[dict[str, Any]]:
+    """What stands inside the crisis zone, layer by layer (open incidents, alarms, crews…).
+
+    Read from the live layers the apps register, so the crisis cell sees what the map sees;
+    equipment layers (tens of thousands of points) are left to their alarms.
+    """
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    geometry = crisis_zone(crisis)
+    if not geometry:
+        return []
+    area = prep(shape(geometry))
+    sections = []
+    for layer in registry.layers():
+        if hasattr(layer, "tile") or layer.name == CrisisLayer.name:
+            continue
+        inside = [
+            {"id": feature.get("id"), "text": _describe(layer, feature)}
+            for feature in layer.snapshot()
+            if feature.get("lat") is not None
+            and feature.get("lon") is not None
+            and area.covers(Point(feature["lon"], feature["lat"]))
+        ]
+        sections.append({"name": layer.name, "label": str(layer.label), "items": inside})
+    return sections
 
 
 def crisis_history(limit: int = 20) -> QuerySet[Crisis]:
@@ -137,8 +197,103 @@ def audit_entries(
     return entries
 
 
+_FIELD_WORDS = {
+    "state": _("state"),
+    "comment": _("comment"),
+    "answer": _("answer"),
+    "outcome": _("outcome"),
+    "added": _("added"),
+    "removed": _("removed"),
+    "cleared": _("all removed"),
+    "changes": _("changes"),
+}
+_VALUE_WORDS = {
+    "active": _("active"),
+    "acknowledged": _("acknowledged"),
+    "cleared": _("cleared"),
+    "yes": _("yes"),
+    "no": _("no"),
+    "done": _("done"),
+    "manual": _("done by hand"),
+    "not_done": _("nothing done"),
+}
+
+
+def _value_in_words(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_value_in_words(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_value_in_words(item)}" for key, item in value.items())
+    return str(_VALUE_WORDS.get(str(value), value))
+
+
+def audit_changes_in_words(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[str]:
+    """ "state: active → acknowledged", one line per field, instead of two JSON blobs."""
+    before, after = before or {}, after or {}
+    lines = []
+    # Fields that changed first, then those only set, then those only removed.
+    order = {key: (0 if key in before else 1) if key in after else 2 for key in {*before, *after}}
+    for key in sorted(order, key=lambda k: (order[k], k)):
+        name = str(_FIELD_WORDS.get(key, key.replace("_", " ")))
+        if key in before and key in after:
+            lines.append(f"{name}: {_value_in_words(before[key])} → {_value_in_words(after[key])}")
+        elif key in after:
+            lines.append(f"{name}: {_value_in_words(after[key])}")
+        else:
+            lines.append(f"{name}: {_value_in_words(before[key])} → —")
+    return lines
+
+
+def audit_rows(entries: Any) -> list[dict[str, Any]]:
+    """Audit entries as a person reads them: who (or the system), what in words, changes."""
+    rows = []
+    for entry in entries:
+        actor = entry.actor
+        rows.append(
+            {
+                "at": entry.at,
+                "actor": (actor.get_full_name() or actor.get_username())
+                if actor
+                else str(_("system")),
+                "by_system": actor is None,
+                "action": entry.action,
+                "action_label": registry.audit_action_label(entry.action) or entry.action,
+                "target": entry.target,
+                "summary": entry.summary,
+                "changes": audit_changes_in_words(entry.before, entry.after),
+            }
+        )
+    return rows
+
+
 def audit_actions() -> list[str]:
     return sorted(set(AuditEntry.objects.values_list("action", flat=True)))
+
+
+def _alarms_in_commune(alarms: QuerySet[Alarm], insee: str | None) -> QuerySet[Alarm]:
+    """Alarms located in one commune (its outline, after a bounding-box prefilter)."""
+    if not insee:
+        return alarms
+    from shapely.geometry import Point, shape
+
+    from hypervisor.models import Commune
+
+    commune = Commune.objects.filter(insee=insee).first()
+    if commune is None:
+        return alarms.none()
+    area = shape(commune.geometry)
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    candidates = alarms.filter(
+        lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
+    ).values_list("pk", "lat", "lon")
+    inside = [pk for pk, lat, lon in candidates if area.covers(Point(lon, lat))]
+    return alarms.filter(pk__in=inside)
 
 
 class AlarmAcknowledgementKpi:
@@ -153,12 +308,14 @@ class AlarmAcknowledgementKpi:
     def compute(
         self, *, start: date, end: date, commune_insee: str | None = None
     ) -> dict[str, Any]:
+        first, after_last = day_bounds(start, end)
         alarms = Alarm.objects.filter(
             parent__isnull=True,
             acknowledged_at__isnull=False,
-            raised_at__date__gte=start,
-            raised_at__date__lte=end,
+            raised_at__gte=first,
+            raised_at__lt=after_last,
         )
+        alarms = _alarms_in_commune(alarms, commune_insee)
         delay = F("acknowledged_at") - F("raised_at")
         value = alarms.aggregate(mean=Avg(delay))["mean"]
         by_severity = {
@@ -185,9 +342,11 @@ class AlarmCountKpi:
     def compute(
         self, *, start: date, end: date, commune_insee: str | None = None
     ) -> dict[str, Any]:
+        first, after_last = day_bounds(start, end)
         alarms = Alarm.objects.filter(
-            parent__isnull=True, raised_at__date__gte=start, raised_at__date__lte=end
+            parent__isnull=True, raised_at__gte=first, raised_at__lt=after_last
         )
+        alarms = _alarms_in_commune(alarms, commune_insee)
         per_day: dict[date, int] = {}
         for raised in alarms.values_list("raised_at", flat=True):
             day = timezone.localtime(raised).date()
@@ -239,9 +398,11 @@ def elected_official_commune(*, user: User | AnonymousUser) -> Any:
 
 
 def elected_board(*, user: User) -> dict[str, Any]:
+    """An elected official's commune: its outline, open alarms, the crisis over it, KPIs."""
     commune = elected_official_commune(user=user)
     messages = Notification.objects.filter(recipient=user).order_by("-created_at")[:50]
-    alarms = []
+    alarms: list[Alarm] = []
+    crisis, kpis = None, []
     if commune is not None:
         from shapely.geometry import Point, shape
 
@@ -250,4 +411,21 @@ def elected_board(*, user: User) -> dict[str, Any]:
             state=AlarmState.CLEARED
         )
         alarms = [alarm for alarm in open_alarms if area.covers(Point(alarm.lon, alarm.lat))]
-    return {"commune": commune, "messages": messages, "alarms": alarms}
+        active = crisis_active()
+        zone = crisis_zone(active) if active else None
+        if active and zone and shape(zone).intersects(area):
+            crisis = {
+                "title": active.title,
+                "severity": active.get_severity_display(),
+                "zone": zone,
+            }
+        today = timezone.localdate()
+        kpis = kpi_board(start=today - timedelta(days=29), end=today, commune_insee=commune.insee)
+    return {
+        "commune": commune,
+        "outline": commune.geometry if commune else None,
+        "messages": messages,
+        "alarms": alarms,
+        "crisis": crisis,
+        "kpis": kpis,
+    }

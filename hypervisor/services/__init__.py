@@ -32,8 +32,10 @@ from hypervisor.services.places import (
     places_set_demo_streets,
 )
 from hypervisor.services.procedures import (
+    ActionNotDone,
     ProcedureError,
     notify_elected_officials_of_alarm,
+    notify_police_of_alarm,
     procedure_answer,
     procedure_start,
 )
@@ -46,6 +48,7 @@ from hypervisor.services.territory import (
 )
 
 __all__ = [
+    "ActionNotDone",
     "AlarmAlreadyAcknowledged",
     "AlarmAlreadyCleared",
     "AlarmConflict",
@@ -70,6 +73,7 @@ __all__ = [
     "notification_deliver",
     "notify",
     "notify_elected_officials_of_alarm",
+    "notify_police_of_alarm",
     "places_load_addresses",
     "places_set_demo_streets",
     "procedure_answer",

@@ -132,6 +132,7 @@ def crisis_add_member(*, crisis_id: int, member: User, by: User) -> None:
         text=_("%(name)s joined the crisis cell.") % {"name": name},
     )
     audit_record(actor=by, action="crisis.member", target=f"crisis:{crisis.pk}", summary=name)
+    events.publish(CrisisUpdated(asset_id=str(crisis.pk), severity=crisis.severity))
 
 
 @transaction.atomic

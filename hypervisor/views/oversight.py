@@ -109,6 +109,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": selectors.audit_rows(page),
             "actions": selectors.audit_actions(),
             "query": query.urlencode(),
         },

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hypervisor.periods import day_bounds
 from incidents.models import Incident, Priority
 
 
-def _incidents(field: str, start: datetime, end: datetime, insee: str | None) -> QuerySet[Incident]:
-    queryset = Incident.objects.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+def _incidents(field: str, start: date, end: date, insee: str | None) -> QuerySet[Incident]:
+    """Incidents whose ``field`` falls on the local days ``start`` to ``end``, both included."""
+    first, after_last = day_bounds(start, end)
+    queryset = Incident.objects.filter(**{f"{field}__gte": first, f"{field}__lt": after_last})
     if insee:
         queryset = queryset.filter(commune__insee=insee)
     return queryset.select_related("service", "commune")

@@ -32,6 +32,11 @@ class IncidentLayer:
     def snapshot(self) -> list[dict[str, Any]]:
         return incident_map_features()
 
+    def describe(self, feature: dict[str, Any]) -> str:
+        """One line for lists outside the map (the crisis cell)."""
+        parts = ("reference", "category", "commune", "status_label")
+        return " · ".join(str(feature[key]) for key in parts if feature.get(key))
+
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         return incident_map_feature(incident_id=asset_id)
 
@@ -85,6 +90,10 @@ class CrewLayer:
 
     def snapshot(self) -> list[dict[str, Any]]:
         return [crew_map_feature(crew) for crew in _crew_queryset().order_by("name")]
+
+    def describe(self, feature: dict[str, Any]) -> str:
+        parts = ("name", "service", "availability_label")
+        return " · ".join(str(feature[key]) for key in parts if feature.get(key))
 
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         crew = _crew_queryset().filter(pk=asset_id).first()

@@ -134,7 +134,7 @@ const alarmLayer = {
     if (f.lat != null && f.lon != null) {
       const colour = f.state === "acknowledged" || f.suppressed_reason ? "#8b949e" : SEVERITY_COLOURS[f.severity];
       marker = L.circleMarker([f.lat, f.lon], { radius: 9, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.25, dashArray: f.state === "acknowledged" ? "3 3" : null })
-        .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(f.asset)} · ${escapeHtml(f.state_label)}</div>`)
+        .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(assetPlace(f))} · ${escapeHtml(f.state_label)}</div>`)
         .addTo(alarmGroup);
     }
     alarms.set(f.id, { feature: f, marker, fresh });
@@ -152,6 +152,11 @@ const alarmLayer = {
   },
 };
 
+// "Cabinet C-0042 · Rue de la Liberté · Dijon"; the raw reference when the app named nothing.
+function assetPlace(f) {
+  return [f.asset_name || f.asset, f.asset_street, f.asset_commune].filter(Boolean).join(" · ");
+}
+
 function alarmItem({ feature: f, marker, fresh }) {
   const item = document.createElement("li");
   item.className = "alarm-item" + (fresh ? " is-fresh" : "");
@@ -159,17 +164,18 @@ function alarmItem({ feature: f, marker, fresh }) {
   item.dataset.state = f.state;
   item.dataset.alarmId = f.id;
   const badges = [
-    f.consequences ? `<span class="chip">${escapeHtml(texts.consequences.replace("{n}", f.consequences))}</span>` : "",
+    f.consequences ? `<span class="chip" data-testid="consequences">${escapeHtml(f.consequences_label || texts.consequences.replace("{n}", f.consequences))}</span>` : "",
     f.occurrences > 1 ? `<span class="chip">${escapeHtml(texts.occurrences.replace("{n}", f.occurrences))}</span>` : "",
     f.flapping ? `<span class="chip chip-warn">${escapeHtml(texts.flapping)}</span>` : "",
     f.suppressed_reason ? `<span class="chip">${escapeHtml(texts.suppressed)}</span>` : "",
   ].join("");
   const acknowledged = f.state === "acknowledged"
-    ? `<span class="alarm-ack" data-testid="acknowledged-by">${escapeHtml(texts.acknowledgedBy.replace("{name}", f.acknowledged_by))}</span>` : "";
+    ? `<span class="alarm-ack" data-testid="acknowledged-by">${escapeHtml(texts.acknowledgedBy.replace("{name}", f.acknowledged_by))}${f.acknowledgement_comment ? ` — <q>${escapeHtml(f.acknowledgement_comment)}</q>` : ""}</span>` : "";
   item.innerHTML = `<div class="alarm-main" tabindex="0">
       <span class="alarm-title">${escapeHtml(f.title)}</span>
       <span class="alarm-age">${escapeHtml(age(f.raised_at))}</span>
-      <span class="alarm-meta">${escapeHtml(f.severity_label)} · ${escapeHtml(f.asset)} ${badges}</span>
+      <span class="alarm-place" data-testid="alarm-place">${escapeHtml(assetPlace(f))}</span>
+      <span class="alarm-meta">${escapeHtml(f.severity_label)} ${badges}</span>
       ${acknowledged}
     </div>
     <div class="alarm-actions">
@@ -236,13 +242,14 @@ function renderProcedure(view) {
   drawer.hidden = false;
   const alarm = alarms.get(String(view.alarm_id))?.feature;
   document.getElementById("procedure-title").textContent = view.available ? view.title : texts.procedure;
-  document.getElementById("procedure-alarm").textContent = alarm ? `${alarm.title} · ${alarm.asset}` : "";
+  document.getElementById("procedure-alarm").textContent = alarm ? `${alarm.title} · ${assetPlace(alarm)}` : "";
   document.getElementById("procedure-error").textContent = "";
   const done = document.getElementById("procedure-done");
   const current = document.getElementById("procedure-current");
   done.replaceChildren(...(view.done ?? []).map((record) => {
     const item = document.createElement("li");
-    const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no : "";
+    const answer = record.answer === "yes" ? texts.yes : record.answer === "no" ? texts.no
+      : record.answer === "manual" ? texts.byHand : record.answer === "not_done" ? texts.notDone : "";
     item.innerHTML = `<span>${escapeHtml(record.text)}</span> <strong>${escapeHtml(answer)}</strong>
       ${record.outcome ? `<span class="step-outcome">${escapeHtml(record.outcome)}</span>` : ""}
       <span class="step-by">${escapeHtml(record.by)} · ${escapeHtml(new Date(record.at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", timeZone }))}</span>`;
@@ -263,15 +270,24 @@ function renderProcedure(view) {
   current.append(text);
   if (step.kind === "question") {
     current.append(stepButton(texts.yes, view.alarm_id, { step: step.code, answer: "yes" }), stepButton(texts.no, view.alarm_id, { step: step.code, answer: "no" }));
+  } else if (step.not_done) {
+    // The action achieved nothing (nobody to text): say why, retry or carry on by hand.
+    const why = document.createElement("p");
+    why.className = "step-not-done";
+    why.setAttribute("role", "alert");
+    why.textContent = step.not_done;
+    current.append(why,
+      stepButton(texts.doneByHand, view.alarm_id, { step: step.code, answer: "manual" }),
+      stepButton(texts.retry, view.alarm_id, { step: step.code, answer: "done" }, "button-ghost"));
   } else {
     current.append(stepButton(step.kind === "action" ? texts.run : texts.done, view.alarm_id, { step: step.code, answer: "done" }));
   }
 }
 
-function stepButton(label, alarmId, body) {
+function stepButton(label, alarmId, body, style = "button-primary") {
   const button = document.createElement("button");
   button.type = "button";
-  button.className = "button button-primary button-small";
+  button.className = `button ${style} button-small`;
   button.textContent = label;
   button.addEventListener("click", async () => {
     button.disabled = true;

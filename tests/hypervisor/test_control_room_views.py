@@ -111,7 +111,7 @@ def test_an_accident_at_the_crossroads_texts_the_commune_elected_official(
     take(client, signal_alarm, "accident", "yes")
     take(client, signal_alarm, "call-referee", "done")
     view = take(client, signal_alarm, "sms-elected", "done").json()
-    assert view["finished"] is True
+    assert view["current"]["code"] == "warn-police"
     assert Notification.objects.get().address == "+33600000042"
 
 

@@ -68,3 +68,37 @@ def test_renovation_progress_counts_led_conversions_month_by_month(db) -> None:
     progress = selectors.renovation_progress()
     assert progress["share"] == pytest.approx(2 / 3)
     assert progress["series"] == [["2024-03", 1], ["2024-05", 2]]
+
+
+def _energy_kpi():  # type: ignore[no-untyped-def]
+    from hypervisor.registry import registry
+
+    return {kpi.key: kpi for kpi in registry.kpis()}["lighting-energy-savings"]
+
+
+def test_the_energy_breakdown_keeps_to_the_commune_filter(db) -> None:
+    for insee, consumed in (("21231", 30), ("21515", 80)):
+        MonthlyEnergy.objects.create(
+            cabinet=CabinetFactory(commune_insee=insee),
+            month=date(2026, 11, 1),
+            estimated_kwh=consumed,
+            baseline_kwh=100,
+        )
+    kpi = _energy_kpi()
+    whole = kpi.compute(start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert len(whole["by"]) == 2
+    dijon = kpi.compute(start=date(2026, 11, 1), end=date(2026, 11, 30), commune_insee="21231")
+    assert list(dijon["by"].values()) == [70.0]
+    assert dijon["value"] == 70.0
+
+
+def test_the_current_month_counts_from_its_first_day(db) -> None:
+    MonthlyEnergy.objects.create(
+        cabinet=CabinetFactory(commune_insee="21231"),
+        month=date(2026, 12, 1),
+        estimated_kwh=35,
+        baseline_kwh=100,
+    )
+    kpi = _energy_kpi()
+    assert kpi.compute(start=date(2026, 12, 1), end=date(2026, 12, 1))["value"] == 65.0
+    assert kpi.compute(start=date(2026, 11, 1), end=date(2026, 11, 30))["value"] is None

@@ -1,3 +1,4 @@
+import os
 from typing import Any
 
 import uvicorn
@@ -25,6 +26,11 @@ class Command(BaseCommand):
 
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         base = f"http://{shown_host}:{port}"
+        if not os.environ.get("ONDIJON_PUBLIC_URL"):
+            # Links sent to citizens (tracking, fix confirmation) lead to this very server,
+            # whatever port it was given, unless the deployment names its public address.
+            settings.CITIZENS_PUBLIC_URL = base
+            os.environ["ONDIJON_PUBLIC_URL"] = base
         lines = [
             "",
             f"  OnDijon — {settings.TERRITORY_NAME}",
