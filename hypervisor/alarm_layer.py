@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hypervisor.models import Alarm, AlarmState
+from hypervisor.models import Alarm, AlarmState, Severity
 
 
 def _open_roots() -> QuerySet[Alarm]:
@@ -54,6 +54,15 @@ def alarm_feature(alarm: Alarm) -> dict[str, Any]:
 class AlarmLayer:
     name = "alarms"
     label = _("Alarms")
+
+    @property
+    def legend(self) -> dict[str, str]:
+        """Rings are coloured by severity; acknowledged ones are grey and dashed."""
+        return {
+            **{severity.value: str(severity.label) for severity in Severity},
+            "acknowledged": str(AlarmState.ACKNOWLEDGED.label),
+        }
+
     event_kinds = frozenset({"alarm.raised", "alarm.acknowledged", "alarm.cleared"})
 
     def snapshot(self) -> list[dict[str, Any]]:

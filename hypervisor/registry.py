@@ -80,6 +80,21 @@ class Section:
     order: int
 
 
+@dataclass(frozen=True)
+class RoomModule:
+    """A piece an app adds to the control room: an ES module and the partial it drives.
+
+    The control room tells modules what happens through DOM events on `document`:
+    `ondijon:feature-open` (detail: layer, id) when an operator opens a feature of a layer,
+    and `ondijon:delta` (detail: the live delta message) for every live change.
+    """
+
+    key: str
+    script: str
+    template: str
+    permission: str | None
+
+
 SimulatorTick = Callable[..., None]
 """Called with now (datetime), elapsed (simulated seconds) and rng (random.Random)."""
 
@@ -98,6 +113,26 @@ class Registry:
     _telemetry_handlers: dict[str, TelemetryHandler] = field(default_factory=dict)
     _kpis: dict[str, Kpi] = field(default_factory=dict)
     _procedure_actions: dict[str, Callable[..., str]] = field(default_factory=dict)
+    _room_links: dict[str, Section] = field(default_factory=dict)
+    _room_modules: dict[str, RoomModule] = field(default_factory=dict)
+
+    def add_room_link(
+        self, label: str, url_name: str, *, permission: str | None, order: int
+    ) -> None:
+        """A page the control room's header links to (and that links back to it)."""
+        self._room_links[url_name] = Section(label, url_name, permission, order)
+
+    def room_links(self) -> list[Section]:
+        return sorted(self._room_links.values(), key=lambda link: link.order)
+
+    def add_room_module(
+        self, key: str, *, script: str, template: str, permission: str | None
+    ) -> None:
+        """A panel of the control room: `template` is included, `script` loaded as a module."""
+        self._room_modules[key] = RoomModule(key, script, template, permission)
+
+    def room_modules(self) -> list[RoomModule]:
+        return list(self._room_modules.values())
 
     def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
         """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""
@@ -190,4 +225,13 @@ class Registry:
 
 registry = Registry()
 
-__all__ = ["AssetLayer", "DemoSeeder", "Kpi", "LiveLayer", "Registry", "Section", "registry"]
+__all__ = [
+    "AssetLayer",
+    "DemoSeeder",
+    "Kpi",
+    "LiveLayer",
+    "Registry",
+    "RoomModule",
+    "Section",
+    "registry",
+]

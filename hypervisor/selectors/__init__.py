@@ -12,6 +12,14 @@ from hypervisor.selectors.control import (
     kpi_board,
     procedure_view,
 )
+from hypervisor.selectors.directory import (
+    alarm_brief,
+    alarm_search,
+    commune_options,
+    service_is_active,
+    service_name,
+    service_options,
+)
 from hypervisor.selectors.history import asset_state_events
 from hypervisor.selectors.live import (
     live_catch_up,
@@ -36,12 +44,15 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "alarm_brief",
+    "alarm_search",
     "asset_state_events",
     "audit_actions",
     "audit_entries",
     "commune_at",
     "commune_index",
     "commune_names",
+    "commune_options",
     "commune_random_point",
     "communes_geojson",
     "crisis_active",
@@ -60,6 +71,9 @@ __all__ = [
     "places_count",
     "procedure_view",
     "routing_decide",
+    "service_is_active",
+    "service_name",
+    "service_options",
     "territory_contains",
     "territory_is_loaded",
     "user_can_watch_control_room",
