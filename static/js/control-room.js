@@ -30,8 +30,10 @@ map.fitBounds(communeLayer.getBounds(), { padding: [12, 12] });
 // opened sits above everything, with a ring, until the panel closes.
 map.createPane("work").style.zIndex = 450;
 map.createPane("chosen").style.zIndex = 460;
-const workRenderer = L.canvas({ pane: "work" });
-const chosenRenderer = L.canvas({ pane: "chosen" });
+// SVG, not canvas: a canvas above the equipment's canvas would swallow its clicks, while
+// these panes let clicks through everywhere but on their own marks (see control-room.css).
+const workRenderer = L.svg({ pane: "work" });
+const chosenRenderer = L.svg({ pane: "chosen" });
 let chosen = null;
 
 function choose(layer, id, latLng, colour) {
@@ -93,7 +95,7 @@ const incidentLayer = {
       entry.feature = f;
       entry.fresh = fresh;
     } else {
-      const marker = L.circleMarker([f.lat, f.lon], { renderer: workRenderer, radius: f.priority === "emergency" ? 8 : 6, color: f.attention ? "#ffffff" : colour, weight: 2, fillColor: colour, fillOpacity: 0.75 })
+      const marker = L.circleMarker([f.lat, f.lon], { renderer: workRenderer, className: `incident-marker incident-marker-${f.id}`, radius: f.priority === "emergency" ? 8 : 6, color: f.attention ? "#ffffff" : colour, weight: 2, fillColor: colour, fillOpacity: 0.75 })
         .bindPopup(incidentPopup(f)).addTo(incidentGroup);
       marker.on("click", () => { const current = incidents.get(f.id)?.feature ?? f; choose("incidents", f.id, marker.getLatLng(), PRIORITY_COLOURS[current.priority] ?? PRIORITY_COLOURS.normal); });
       incidents.set(f.id, { feature: f, marker, fresh });
