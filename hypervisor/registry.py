@@ -38,6 +38,9 @@ class AssetLayer(LiveLayer, Protocol):
     legend: dict[str, str]
     """Status code → translated label, in the order the map legend shows them."""
 
+    # Optional `default_visible = False`: the layer starts hidden on the control-room map
+    # (any layer may say so; work items and alarms stay on).
+
     def tile(self, *, bbox: tuple[float, float, float, float], zoom: int) -> dict[str, Any]:
         """Features inside (min_lon, min_lat, max_lon, max_lat), compactly encoded.
 

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/field/position/", field.position, name="field-position"),
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("controle/incidents/", desk.search, name="incident-search"),
+    path("controle/incidents/lieux/", desk.places, name="incident-places"),
     path("controle/incidents/<int:incident_id>/", desk.page, name="incident-page"),
     path("controle/incidents/<int:incident_id>/panneau/", desk.panel, name="incident-panel"),
     re_path(

@@ -34,6 +34,8 @@ def control_room(request: HttpRequest) -> HttpResponse:
                     "name": layer.name,
                     "label": str(layer.label),
                     "tiled": hasattr(layer, "tile"),
+                    # A layer may start hidden (equipment whose faults come as alarms).
+                    "visible": getattr(layer, "default_visible", True),
                     "legend": {k: str(v) for k, v in getattr(layer, "legend", {}).items()},
                 }
                 for layer in registry.layers()

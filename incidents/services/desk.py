@@ -197,6 +197,9 @@ def incident_locate(*, incident_id: int, lat: float, lon: float, by: User) -> In
     incident = _open_incident(incident_id)
     incident.lat, incident.lon = lat, lon
     incident.located_by = LocatedBy.OPERATOR
+    incident.commune_id = hypervisor_selectors.routing_decide(
+        category_code=incident.category.code, lat=lat, lon=lon
+    ).commune_id
     if incident.status == Status.NEW:
         incident.routed_at = None  # routing runs again once this commits
         incident.unroutable_reason = UnroutableReason.NONE

@@ -75,7 +75,18 @@ def _context(request: HttpRequest, detail: dict[str, Any]) -> dict[str, Any]:
 @requires(VIEW)
 def page(request: HttpRequest, incident_id: int) -> HttpResponse:
     detail = _detail_or_404(incident_id)
-    return render(request, "incidents/incident_page.html", _context(request, detail))
+    context = _context(request, detail)
+    # Outlines keep the small map readable where no tile server can be reached.
+    context["communes"] = hypervisor_selectors.communes_geojson()
+    return render(request, "incidents/incident_page.html", context)
+
+
+@require_GET
+@requires(VIEW)
+def places(request: HttpRequest) -> JsonResponse:
+    """The gazetteer for placing an incident: communes, streets and addresses, ten at most."""
+    query = request.GET.get("q", "")[:120]
+    return JsonResponse({"results": hypervisor_selectors.place_search(query=query, limit=8)})
 
 
 @require_GET

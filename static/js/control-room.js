@@ -358,15 +358,15 @@ for (const definition of layerDefinitions) {
   overlays[definition.label] = layer.group;
   // Equipment layers start aggregated (one mark per area, worst state first); the operator
   // asks for each point from the legend.
-  if (layer instanceof TiledLayer) layer.attach(true);
-  else layer.group.addTo(map);
+  if (layer instanceof TiledLayer) layer.attach(definition.visible);
+  else if (definition.visible) layer.group.addTo(map);
 }
 L.control.layers(null, overlays, { collapsed: false, position: "topleft" }).addTo(map);
 map.on("overlayadd", (event) => { for (const layer of Object.values(layers)) if (layer.group === event.layer && layer.refresh) layer.refresh(); });
 
 // ---- Legend: one block per visible layer, kept in step with the layer control ----------
 const LEGEND_COLOURS = { incidents: PRIORITY_COLOURS, alarms: SEVERITY_COLOURS };
-const legend = L.control({ position: "bottomright" });
+const legend = L.control({ position: "bottomleft" });
 legend.onAdd = () => {
   const box = L.DomUtil.create("section", "map-legend");
   box.setAttribute("aria-label", texts.legend);

@@ -220,6 +220,7 @@ def test_placing_an_incident_routes_and_dispatches_it_to_the_nearest_crew(
     incident.refresh_from_db()
     task.refresh_from_db()
     assert incident.located_by == LocatedBy.OPERATOR
+    assert incident.commune.insee == "21231"  # Dijon
     assert task.crew == lighting_crew
     assert incident.status == Status.ASSIGNED
     assert _events("incident.located", incident.pk) == 1

@@ -14,19 +14,24 @@ export function mountMinimap(root) {
   if (tiles) L.tileLayer(tiles.content, { maxZoom: 19 }).addTo(map);
   const communes = document.getElementById("communes-data");
   if (communes) {
-    L.geoJSON(JSON.parse(communes.textContent), { style: { color: "#3fb98a", weight: 1, fillOpacity: 0.04 }, interactive: false }).addTo(map);
+    L.geoJSON(JSON.parse(communes.textContent), { style: { color: "#3fb98a", weight: 1, fillOpacity: 0.04 }, onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { sticky: true }) }).addTo(map);
   }
   let marker = located ? L.circleMarker([lat, lon], { radius: 9, color: "#ff5a4f", weight: 3, fillOpacity: 0.4 }).addTo(map) : null;
   const form = root.querySelector(".locate-form");
   if (element.dataset.placeable === "true" && form) {
     element.style.cursor = "crosshair";
-    map.on("click", (event) => {
-      const { lat: newLat, lng: newLon } = event.latlng;
-      if (marker) marker.setLatLng(event.latlng);
-      else marker = L.circleMarker(event.latlng, { radius: 9, color: "#ff5a4f", weight: 3, fillOpacity: 0.4 }).addTo(map);
-      form.lat.value = newLat.toFixed(6);
-      form.lon.value = newLon.toFixed(6);
+    const place = (latLng) => {
+      if (marker) marker.setLatLng(latLng);
+      else marker = L.circleMarker(latLng, { radius: 9, color: "#ff5a4f", weight: 3, fillOpacity: 0.4 }).addTo(map);
+      form.lat.value = latLng.lat.toFixed(6);
+      form.lon.value = latLng.lng.toFixed(6);
       form.querySelector("button[type=submit]").disabled = false;
+    };
+    map.on("click", (event) => place(event.latlng));
+    searchPlaces(form, (found) => {
+      const latLng = L.latLng(found.lat, found.lon);
+      map.setView(latLng, found.kind === "commune" ? 14 : 18);
+      place(latLng);
     });
   }
   return map;
@@ -56,4 +61,38 @@ export function handleForms(root, onDone) {
       }
     });
   }
+}
+
+// The gazetteer (communes, streets, addresses): a choice centres the small map and puts the
+// pin there; the operator adjusts it by clicking, then confirms.
+function searchPlaces(form, onChoose) {
+  const input = form.querySelector(".locate-search");
+  const list = form.querySelector(".locate-results");
+  if (!input || !list) return;
+  let timer = null;
+  let ticket = 0;
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(async () => {
+      const mine = ++ticket;
+      const query = input.value.trim();
+      if (query.length < 2) { list.replaceChildren(); return; }
+      const response = await fetch(`${input.dataset.url}?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+      if (!response.ok || mine !== ticket) return;
+      const { results } = await response.json();
+      list.replaceChildren(...results.map((found) => {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button-small button-ghost";
+        button.textContent = found.label;
+        button.addEventListener("click", () => { onChoose(found); list.replaceChildren(); input.value = button.textContent; });
+        item.append(button);
+        return item;
+      }));
+    }, 250);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); list.querySelector("button")?.click(); }
+  });
 }
