@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("controle/incidents/", desk.search, name="incident-search"),
     path("controle/incidents/lieux/", desk.places, name="incident-places"),
+    path(
+        "controle/incidents/alarme/<int:alarm_id>/",
+        desk.alarm_panel,
+        name="incident-panel-for-alarm",
+    ),
     path("controle/incidents/<int:incident_id>/", desk.page, name="incident-page"),
     path("controle/incidents/<int:incident_id>/panneau/", desk.panel, name="incident-panel"),
     re_path(

@@ -314,3 +314,13 @@ def incident_id_by_reference(*, reference: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def incident_id_for_alarm(*, alarm_id: int) -> int | None:
+    """The latest incident an alarm opened (a procedure's dispatch step), if any."""
+    return (
+        Incident.objects.filter(alarm_id=alarm_id)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

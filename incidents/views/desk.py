@@ -83,6 +83,17 @@ def page(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_GET
 @requires(VIEW)
+def alarm_panel(request: HttpRequest, alarm_id: int) -> HttpResponse:
+    """The panel of the incident an alarm opened; 204 when it opened none."""
+    incident_id = selectors.incident_id_for_alarm(alarm_id=alarm_id)
+    if incident_id is None:
+        return HttpResponse(status=204)
+    detail = _detail_or_404(incident_id)
+    return render(request, "incidents/_incident_detail.html", _context(request, detail))
+
+
+@require_GET
+@requires(VIEW)
 def places(request: HttpRequest) -> JsonResponse:
     """The gazetteer for placing an incident: communes, streets and addresses, ten at most."""
     query = request.GET.get("q", "")[:120]

@@ -204,6 +204,7 @@ function alarmItem({ feature: f, marker, fresh }) {
     </div>`;
   item.querySelector(".alarm-main").addEventListener("click", () => {
     if (marker) { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); }
+    document.dispatchEvent(new CustomEvent("ondijon:feature-open", { detail: { layer: "alarms", id: String(f.id) } }));
   });
   item.querySelector("[data-action=acknowledge]")?.addEventListener("click", () => askAcknowledge(item, f));
   item.querySelector("[data-action=procedure]").addEventListener("click", () => loadProcedure(f.id));

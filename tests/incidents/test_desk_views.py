@@ -179,3 +179,16 @@ def test_the_dispatch_queue_shows_reports_to_locate(reference_configuration, ope
     services.incident_locate(incident_id=incident.pk, lat=DARCY[0], lon=DARCY[1], by=operator)
     response = _client(operator).get(reverse("dispatch-queue"))
     assert f'data-incident-id="{incident.pk}"'.encode() not in response.content
+
+
+def test_an_alarm_opens_the_panel_of_the_incident_it_opened(open_incident, operator) -> None:
+    from tests.hypervisor.test_alarm_search import _alarm
+
+    alarm = _alarm("Feu éteint carrefour Darcy")
+    client = _client(operator)
+    url = reverse("incident-panel-for-alarm", args=[alarm.pk])
+    assert client.get(url).status_code == 204  # positive control: no incident yet
+    incident = open_incident(alarm_id=alarm.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'data-incident-id="{incident.pk}"'.encode() in response.content

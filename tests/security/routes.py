@@ -83,6 +83,7 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "incident-action": lambda w: {"incident_id": str(w.incident.pk), "action": "close"},
     "incident-page": lambda w: {"incident_id": w.incident.pk},
     "incident-panel": lambda w: {"incident_id": w.incident.pk},
+    "incident-panel-for-alarm": lambda w: {"alarm_id": w.alarm.pk},
     "incident-act": lambda w: {"incident_id": str(w.incident.pk), "action": "comment"},
     "report-tracking": lambda w: {"token": w.report.token},
     "report-fix-answer": lambda w: {"token": w.report.token},

@@ -9,22 +9,32 @@ let openId = null;
 let minimap = null;
 let loading = 0;
 
-async function load(id, { quiet = false } = {}) {
+async function load(id, { quiet = false, url = null } = {}) {
   const ticket = ++loading;
-  const response = await fetch(texts.panelUrl.replace("/0/", `/${id}/`), { credentials: "same-origin" });
+  const response = await fetch(url ?? texts.panelUrl.replace("/0/", `/${id}/`), { credentials: "same-origin" });
   if (ticket !== loading) return;
+  if (response.status === 204) return; // an alarm that opened no incident
   if (!response.ok) {
     if (!quiet) body.textContent = texts.loadFailed;
     return;
   }
   const scroll = body.scrollTop;
+  show(await response.text(), quiet, scroll);
+  if (url) {
+    // Opened from an alarm: the incident it opened is now the one followed.
+    openId = body.querySelector("[data-incident-id]")?.dataset.incidentId ?? null;
+    desk.hidden = false;
+  }
+}
+
+function show(html, quiet, scroll) {
   if (minimap) { minimap.remove(); minimap = null; }
-  body.innerHTML = await response.text();
+  body.innerHTML = html;
   body.scrollTop = quiet ? scroll : 0;
   const error = body.querySelector(".detail-error");
   if (error) error.dataset.fallback = texts.error;
   minimap = mountMinimap(body);
-  handleForms(body, () => load(id, { quiet: true }));
+  handleForms(body, () => load(openId, { quiet: true }));
   for (const link of body.querySelectorAll("[data-incident-link]")) {
     link.addEventListener("click", (event) => { event.preventDefault(); open(link.dataset.incidentLink); });
   }
@@ -52,6 +62,7 @@ document.getElementById("incident-desk-close").addEventListener("click", close);
 document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !desk.hidden) close(); });
 document.addEventListener("ondijon:feature-open", (event) => {
   if (event.detail.layer === "incidents") open(event.detail.id);
+  if (event.detail.layer === "alarms") load(null, { url: texts.alarmPanelUrl.replace("/0/", `/${event.detail.id}/`) });
 });
 document.addEventListener("ondijon:delta", (event) => {
   const message = event.detail;
