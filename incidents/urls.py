@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("controle/incidents/", desk.search, name="incident-search"),
     path("controle/incidents/lieux/", desk.places, name="incident-places"),
+    path("controle/incidents/a-localiser/", desk.to_locate_count, name="incident-to-locate-count"),
     path(
         "controle/incidents/alarme/<int:alarm_id>/",
         desk.alarm_panel,

@@ -94,6 +94,13 @@ def alarm_panel(request: HttpRequest, alarm_id: int) -> HttpResponse:
 
 @require_GET
 @requires(VIEW)
+def to_locate_count(request: HttpRequest) -> JsonResponse:
+    """How many open incidents wait for a position: the control room's reminder."""
+    return JsonResponse({"count": selectors.incidents_to_locate().count()})
+
+
+@require_GET
+@requires(VIEW)
 def places(request: HttpRequest) -> JsonResponse:
     """The gazetteer for placing an incident: communes, streets and addresses, ten at most."""
     query = request.GET.get("q", "")[:120]

@@ -192,3 +192,19 @@ def test_an_alarm_opens_the_panel_of_the_incident_it_opened(open_incident, opera
     response = client.get(url)
     assert response.status_code == 200
     assert f'data-incident-id="{incident.pk}"'.encode() in response.content
+
+
+def test_the_control_room_reads_how_many_incidents_wait_to_be_located(
+    reference_configuration, operator
+) -> None:
+    client = _client(operator)
+    url = reverse("incident-to-locate-count")
+    assert client.get(url).json() == {"count": 0}  # positive control
+    services.incident_open(
+        category_code="eclairage-panne",
+        description="x",
+        lat=None,
+        lon=None,
+        source=services.Source.PHONE,
+    )
+    assert client.get(url).json() == {"count": 1}

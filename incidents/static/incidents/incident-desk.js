@@ -70,3 +70,22 @@ document.addEventListener("ondijon:delta", (event) => {
   // Someone else (a crew, another operator) changed it: read it again, keeping the scroll.
   if (!body.querySelector("form :focus, textarea:focus, input:focus, select:focus")) load(openId, { quiet: true });
 });
+
+// Reports nobody could locate wait in the dispatch queue: a reminder on the map says how
+// many, read again when incidents change (at most every few seconds).
+const badge = document.getElementById("to-locate-badge");
+let countTimer = null;
+
+async function refreshToLocate() {
+  countTimer = null;
+  const response = await fetch(badge.dataset.countUrl, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const { count } = await response.json();
+  badge.hidden = count === 0;
+  badge.textContent = count === 1 ? texts.toLocateOne : texts.toLocateMany.replace("{n}", count);
+}
+
+document.addEventListener("ondijon:delta", (event) => {
+  if (event.detail.layer === "incidents" && countTimer === null) countTimer = window.setTimeout(refreshToLocate, 3000);
+});
+refreshToLocate();
