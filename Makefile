@@ -1,5 +1,8 @@
 # OnDijon — `make run` starts the product, `make test` runs every check.
-PYTHON ?= python3
+# Python 3.11, 3.12 or 3.13: the first of these found on the PATH, unless PYTHON names one.
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(firstword $(foreach candidate,python3.11 python3.12 python3.13 python3,\
+	$(shell $(candidate) -c '$(SUPPORTED_PYTHON)' >/dev/null 2>&1 && echo $(candidate))) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
@@ -26,11 +29,14 @@ lint: $(VENV)/.dev-deps
 typecheck: $(VENV)/.dev-deps
 	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py */services/*.py */selectors/*.py)
 
+# In parallel, one worker per core (PYTEST_WORKERS=0 runs in one process); tests.parallel
+# gives each worker a Redis database of its own, pytest-django a test database of its own.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-deps translations
-	$(VENV)/bin/pytest
+	PYTHONPATH=. $(VENV)/bin/pytest -p tests.parallel -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OnDijon needs Python 3.11, found " + sys.version.split()[0]'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; (3, 11) <= v <= (3, 13) or sys.exit("OnDijon needs Python 3.11, 3.12 or 3.13; $(PYTHON) is " + sys.version.split()[0] + ". Name another: make run PYTHON=python3.12")'
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.run-deps: requirements.lock | $(VENV)/bin/python

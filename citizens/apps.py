@@ -67,4 +67,14 @@ class CitizensConfig(AppConfig):
             "citizens-sweep-staged-photos", "citizens.tasks.sweep_staged_photos", every_seconds=3600
         )
         registry.add_simulator("citizen reports", simulation.tick)
+        from citizens.selectors import incident_reports_section
+        from incidents.selectors import add_detail_section
+
+        add_detail_section(
+            key="citizen-reports",
+            label=_("Citizens"),
+            template="citizens/_incident_reports.html",
+            provide=incident_reports_section,
+            order=10,
+        )
         registry.add_demo_seeder("citizen reports", demo.seed_recent_reports, order=50)

@@ -156,6 +156,12 @@ class PhoneReportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    address = forms.CharField(
+        label=_("Address or place, as the caller gives it (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Located from the address, else the commune; otherwise placed by hand."),
+    )
     place = forms.ChoiceField(label=_("Commune"), required=False)
     caller_number = forms.CharField(
         label=_("Caller's number (optional)"), required=False, max_length=20

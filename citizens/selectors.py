@@ -239,3 +239,22 @@ def call_statistics(*, day: date) -> list[dict[str, Any]]:
 
 def recent_calls(*, limit: int = 10) -> QuerySet[CallLog]:
     return CallLog.objects.select_related("report")[:limit]
+
+
+def incident_reports_section(incident_id: int) -> dict[str, Any] | None:
+    """What the staff's incident detail shows of its citizens: reports, followers, photos.
+
+    Photos hidden by moderation are left out; no contact detail is shown here.
+    """
+    reports = Report.objects.filter(incident_id=incident_id)
+    count = reports.count()
+    followers = Follower.objects.filter(incident_id=incident_id).count()
+    if not count and not followers:
+        return None
+    photos = ReportPhoto.objects.filter(report__incident_id=incident_id, hidden=False)
+    return {
+        "reports": count,
+        "followers": followers,
+        "sources": sorted({str(report.get_source_display()) for report in reports}),
+        "photos": [photo.image.url for photo in photos.order_by("created_at")[:12]],
+    }

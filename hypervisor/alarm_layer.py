@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hypervisor.models import Alarm, AlarmState, Commune
+from hypervisor.models import Alarm, AlarmState, Commune, Severity
 from hypervisor.registry import AssetPlace, registry
 
 
@@ -138,6 +138,15 @@ def _choices(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
 class AlarmLayer:
     name = "alarms"
     label = _("Alarms")
+
+    @property
+    def legend(self) -> dict[str, str]:
+        """Rings are coloured by severity; acknowledged ones are grey and dashed."""
+        return {
+            **{severity.value: str(severity.label) for severity in Severity},
+            "acknowledged": str(AlarmState.ACKNOWLEDGED.label),
+        }
+
     event_kinds = frozenset({"alarm.raised", "alarm.acknowledged", "alarm.cleared"})
 
     def snapshot(self) -> list[dict[str, Any]]:

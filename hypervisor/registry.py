@@ -49,6 +49,9 @@ class AssetLayer(LiveLayer, Protocol):
     legend: dict[str, str]
     """Status code → translated label, in the order the map legend shows them."""
 
+    # Optional `default_visible = False`: the layer starts hidden on the control-room map
+    # (any layer may say so; work items and alarms stay on).
+
     def tile(self, *, bbox: tuple[float, float, float, float], zoom: int) -> dict[str, Any]:
         """Features inside (min_lon, min_lat, max_lon, max_lat), compactly encoded.
 
@@ -115,6 +118,21 @@ class Section:
     order: int
 
 
+@dataclass(frozen=True)
+class RoomModule:
+    """A piece an app adds to the control room: an ES module and the partial it drives.
+
+    The control room tells modules what happens through DOM events on `document`:
+    `ondijon:feature-open` (detail: layer, id) when an operator opens a feature of a layer,
+    and `ondijon:delta` (detail: the live delta message) for every live change.
+    """
+
+    key: str
+    script: str
+    template: str
+    permission: str | None
+
+
 SimulatorTick = Callable[..., None]
 """Called with now (datetime), elapsed (simulated seconds) and rng (random.Random)."""
 
@@ -135,6 +153,8 @@ class Registry:
     _procedure_actions: dict[str, Callable[..., str]] = field(default_factory=dict)
     _asset_kinds: dict[str, AssetKind] = field(default_factory=dict)
     _audit_actions: dict[str, Any] = field(default_factory=dict)
+    _room_links: dict[str, Section] = field(default_factory=dict)
+    _room_modules: dict[str, RoomModule] = field(default_factory=dict)
 
     def add_audit_actions(self, labels: dict[str, Any]) -> None:
         """What an app's audit action codes mean, in words (lazy translations)."""
@@ -152,6 +172,24 @@ class Registry:
 
     def asset_types(self) -> list[str]:
         return sorted(self._asset_kinds)
+
+    def add_room_link(
+        self, label: str, url_name: str, *, permission: str | None, order: int
+    ) -> None:
+        """A page the control room's header links to (and that links back to it)."""
+        self._room_links[url_name] = Section(label, url_name, permission, order)
+
+    def room_links(self) -> list[Section]:
+        return sorted(self._room_links.values(), key=lambda link: link.order)
+
+    def add_room_module(
+        self, key: str, *, script: str, template: str, permission: str | None
+    ) -> None:
+        """A panel of the control room: `template` is included, `script` loaded as a module."""
+        self._room_modules[key] = RoomModule(key, script, template, permission)
+
+    def room_modules(self) -> list[RoomModule]:
+        return list(self._room_modules.values())
 
     def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
         """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""
@@ -252,6 +290,7 @@ __all__ = [
     "Kpi",
     "LiveLayer",
     "Registry",
+    "RoomModule",
     "Section",
     "registry",
 ]

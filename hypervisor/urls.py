@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hypervisor.views import account, control_room, crisis, oversight, public
+from hypervisor.views import account, control_room, crisis, oversight, public, search
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", public.logout, name="logout"),
     path("controle/", control_room.control_room, name="control-room"),
     path("controle/couches/<slug:name>/", control_room.layer_tile, name="layer-tile"),
+    path("controle/alarmes/", search.alarm_search, name="alarm-search"),
     path(
         "controle/alarmes/<int:alarm_id>/acquitter/",
         control_room.alarm_acknowledge,

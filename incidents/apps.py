@@ -23,6 +23,13 @@ def _dispatch_when_reopened(event: object) -> None:
     relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
 
 
+def _route_when_located(event: object) -> None:
+    from incidents.services import relay
+
+    # Routing of a new incident runs again; for one already routed it dispatches what waits.
+    relay("route_incident", int(event.asset_id))  # type: ignore[attr-defined]
+
+
 def _dispatch_signalling_crew(*, alarm: object, by: object) -> str:
     """Procedure action: an equipment incident at the faulty crossroads, routed and dispatched."""
     from django.utils.translation import gettext as _
@@ -36,6 +43,7 @@ def _dispatch_signalling_crew(*, alarm: object, by: object) -> str:
         lat=alarm.lat,  # type: ignore[attr-defined]
         lon=alarm.lon,  # type: ignore[attr-defined]
         source=services.Source.EQUIPMENT,
+        alarm_id=alarm.pk,  # type: ignore[attr-defined]
     )
     return _("Incident %(reference)s opened: the signalling crew is dispatched.") % {
         "reference": incident.reference
@@ -69,6 +77,24 @@ class IncidentsConfig(AppConfig):
             permission="incidents.dispatch_incident",
             order=15,
         )
+        registry.add_section(
+            _("Incident search"), "incident-search", permission="incidents.view_incident", order=16
+        )
+        registry.add_room_link(
+            _("Incidents"), "incident-search", permission="incidents.view_incident", order=10
+        )
+        registry.add_room_link(
+            _("Dispatch queue"),
+            "dispatch-queue",
+            permission="incidents.dispatch_incident",
+            order=11,
+        )
+        registry.add_room_module(
+            "incident-desk",
+            script="incidents/incident-desk.js",
+            template="incidents/room_panel.html",
+            permission="incidents.view_incident",
+        )
         registry.add_layer(IncidentLayer())
         registry.add_layer(CrewLayer())
         for kpi in KPIS:
@@ -76,8 +102,14 @@ class IncidentsConfig(AppConfig):
         registry.subscribe("incident.opened", _route_when_opened)
         registry.subscribe("incident.status_changed", _dispatch_when_routed_by_hand)
         registry.subscribe("incident.reopened", _dispatch_when_reopened)
+        registry.subscribe("incident.located", _route_when_located)
         registry.subscribe("task.changed", live.push_task_changed)
-        for kind in ("incident.sla_changed", "incident.status_changed"):
+        for kind in (
+            "incident.sla_changed",
+            "incident.status_changed",
+            "incident.rerouted",
+            "incident.priority_changed",
+        ):
             registry.subscribe(kind, live.push_incident_changed)
         registry.add_websocket_route(path("ws/field/", FieldConsumer.as_asgi()))
         registry.add_periodic_task(

@@ -79,3 +79,41 @@ class CrewAvailabilityChanged(DomainEvent):
     kind = "crew.availability_changed"
     asset_type = "crew"
     availability: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentRerouted(DomainEvent):
+    """An operator gave the incident to another service; its work is dispatched again."""
+
+    kind = "incident.rerouted"
+    asset_type = "incident"
+    service_name: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentPriorityChanged(DomainEvent):
+    """The priority changed, and the deadline with it."""
+
+    kind = "incident.priority_changed"
+    asset_type = "incident"
+    priority: str
+    due_at: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentCommented(DomainEvent):
+    """An internal comment was added; open screens of the incident show it."""
+
+    kind = "incident.commented"
+    asset_type = "incident"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentLocated(DomainEvent):
+    """An incident that had no position has one now: routing and dispatch can go on."""
+
+    kind = "incident.located"
+    asset_type = "incident"
+    located_by: str

@@ -128,6 +128,8 @@ class LightPointLayer:
 class CabinetLayer:
     name = "cabinets"
     label = _("Lighting cabinets")
+    # Off on an operator's map until asked: their faults reach it as alarms.
+    default_visible = False
     event_kinds = CABINET_EVENT_KINDS
 
     @property

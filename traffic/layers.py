@@ -90,6 +90,8 @@ class CrossroadLayer(_PointLayer):
 class CameraLayer(_PointLayer):
     name = "cameras"
     label = _("Cameras")
+    # Off on an operator's map until asked: their faults reach it as alarms.
+    default_visible = False
     event_kinds = CAMERA_EVENT_KINDS
     model = Camera
     status_field = "status"
@@ -110,6 +112,8 @@ class CameraLayer(_PointLayer):
 class BollardLayer(_PointLayer):
     name = "bollards"
     label = _("Retractable bollards")
+    # Off on an operator's map until asked: their faults reach it as alarms.
+    default_visible = False
     event_kinds = BOLLARD_EVENT_KINDS
     model = Bollard
     status_field = "state"

@@ -72,6 +72,7 @@ def report_submit(
     contact_phone: str = "",
     contact_consent: bool = False,
     link_duplicates: bool = True,
+    address: str = "",
 ) -> Report:
     """Store the report, its incident and its photos together: all of them, or none.
 
@@ -96,7 +97,10 @@ def report_submit(
         lon=lon,
         source=source,
         priority=priority,
+        address=address,
     )
+    # The position found from the address, if any, is the report's too.
+    lat, lon = incident.lat, incident.lon
     report = Report(
         token=_token(),
         incident_id=incident.pk,

@@ -132,9 +132,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         lon = float(data["long"]) if data.get("long") else None
     except ValueError:
         return _error(fmt, 400, _("lat and long must be decimal degrees."))
-    if lat is None or lon is None:
-        return _error(fmt, 400, _("lat and long are required (addresses are not geocoded)."))
-    if not hypervisor_selectors.territory_contains(lat=lat, lon=lon):
+    # GeoReport v2: a location is lat/long or address_string. An address is located from
+    # the territory's gazetteer (else its commune); an unknown one is placed by an operator.
+    address = data.get("address_string", "").strip()[:200]
+    if (lat is None) != (lon is None) or (lat is None and not address):
+        return _error(fmt, 400, _("Give lat and long, or address_string."))
+    if (
+        lat is not None
+        and lon is not None
+        and not hypervisor_selectors.territory_contains(lat=lat, lon=lon)
+    ):
         return _error(fmt, 400, _("This location is outside the jurisdiction."))
     description = data.get("description", "").strip()
     if len(description) < 3:
@@ -152,6 +159,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             description=description[:2000],
             lat=lat,
             lon=lon,
+            address=address,
             source=Source.OPEN311,
             priority=Priority.HIGH if danger == "yes" else None,
             contact_name=name[:120],

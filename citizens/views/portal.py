@@ -74,13 +74,16 @@ def portal(request: HttpRequest) -> HttpResponse:
         return redirect("portal")
     if request.method == "POST" and report_form.is_bound and report_form.is_valid():
         data = report_form.cleaned_data
-        place = report_form.places.get(data["place"]) if data["place"] else None
         consent = bool(data["sms_consent"])
+        # The incident is located from the address, else from the commune; with neither
+        # it waits in the dispatch queue for an operator to place it.
+        address = ", ".join(part for part in (data["address"].strip(), data["place"]) if part)
         report = services.report_submit(
             category_code=data["category"],
             description=data["description"],
-            lat=place["lat"] if place else None,
-            lon=place["lon"] if place else None,
+            lat=None,
+            lon=None,
+            address=address,
             source=Source.PHONE,
             contact_phone=data["caller_number"] if consent else "",
             contact_consent=consent,

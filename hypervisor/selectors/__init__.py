@@ -16,6 +16,14 @@ from hypervisor.selectors.control import (
     kpi_board,
     procedure_view,
 )
+from hypervisor.selectors.directory import (
+    alarm_brief,
+    alarm_search,
+    commune_options,
+    service_is_active,
+    service_name,
+    service_options,
+)
 from hypervisor.selectors.history import asset_state_events
 from hypervisor.selectors.live import (
     live_catch_up,
@@ -40,6 +48,8 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "alarm_brief",
+    "alarm_search",
     "asset_state_events",
     "audit_actions",
     "audit_changes_in_words",
@@ -48,6 +58,7 @@ __all__ = [
     "commune_at",
     "commune_index",
     "commune_names",
+    "commune_options",
     "commune_random_point",
     "communes_geojson",
     "crisis_active",
@@ -68,6 +79,9 @@ __all__ = [
     "places_count",
     "procedure_view",
     "routing_decide",
+    "service_is_active",
+    "service_name",
+    "service_options",
     "territory_contains",
     "territory_is_loaded",
     "user_can_watch_control_room",

@@ -104,13 +104,18 @@ def live_deltas_for(events: list[Event]) -> list[dict[str, Any]]:
         for layer in registry.layers():
             if event.kind not in layer.event_kinds:
                 continue
-            feature = layer.feature(event.asset_id)
+            # A layer may show an event of another asset on one of its features (a layer
+            # of work items told of a change to one of their parts, say).
+            feature_of = getattr(layer, "feature_of", None)
+            asset_id, feature = (
+                feature_of(event) if feature_of else (event.asset_id, layer.feature(event.asset_id))
+            )
             deltas.append(
                 {
                     "type": "delta",
                     "seq": event.pk,
                     "layer": layer.name,
-                    "id": event.asset_id,
+                    "id": asset_id,
                     "op": "upsert" if feature else "remove",
                     "feature": feature,
                     "event": {"kind": event.kind, "severity": event.severity},

@@ -34,6 +34,8 @@ def control_room(request: HttpRequest) -> HttpResponse:
                     "name": layer.name,
                     "label": str(layer.label),
                     "tiled": hasattr(layer, "tile"),
+                    # A layer may start hidden (equipment whose faults come as alarms).
+                    "visible": getattr(layer, "default_visible", True),
                     "legend": {k: str(v) for k, v in getattr(layer, "legend", {}).items()},
                 }
                 for layer in registry.layers()
@@ -46,6 +48,16 @@ def control_room(request: HttpRequest) -> HttpResponse:
                 for layer in registry.layers()
                 if hasattr(layer, "vocabulary")
             },
+            "room_links": [
+                link
+                for link in registry.room_links()
+                if link.permission is None or request.user.has_perm(link.permission)
+            ],
+            "room_modules": [
+                module
+                for module in registry.room_modules()
+                if module.permission is None or request.user.has_perm(module.permission)
+            ],
             "has_crews": any(layer.name == "crews" for layer in registry.layers()),
             "can_acknowledge": request.user.has_perm(ACKNOWLEDGE),
             "can_run_procedures": request.user.has_perm(RUN_PROCEDURES),

@@ -116,12 +116,36 @@ class Source(models.TextChoices):
     EQUIPMENT = "equipment", _("Equipment alarm")
 
 
+class LocatedBy(models.TextChoices):
+    """Where an incident's position came from; empty while it waits to be located."""
+
+    NOWHERE = "", _("Not located yet")
+    REPORTER = "reporter", _("Given by the reporter")
+    ADDRESS = "address", _("Found from the address")
+    COMMUNE = "commune", _("Centre of the commune")
+    OPERATOR = "operator", _("Placed by an operator")
+
+
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=12, unique=True)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), max_length=2000)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, help_text=_("As the reporter gave it.")
+    )
+    located_by = models.CharField(
+        _("position from"), max_length=10, choices=LocatedBy.choices, blank=True, default=""
+    )
+    alarm = models.ForeignKey(
+        "hypervisor.Alarm",
+        verbose_name=_("alarm"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     commune = models.ForeignKey(
         "hypervisor.Commune",
         verbose_name=_("commune"),
@@ -224,3 +248,29 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class IncidentNote(models.Model):
+    """What an operator said or changed outside the status: comment, service, priority, place."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Internal comment")
+        SERVICE = "service", _("Service changed")
+        PRIORITY = "priority", _("Priority changed")
+        LOCATION = "location", _("Located")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=1000)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("incident note")
+        verbose_name_plural = _("incident notes")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.kind}"

@@ -10,7 +10,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import OPEN_TASK_STATUSES, Availability, Crew, CrewKind, TaskStatus
+from incidents.models import (
+    OPEN_TASK_STATUSES,
+    Availability,
+    Crew,
+    CrewKind,
+    Priority,
+    TaskStatus,
+)
 from incidents.selectors.public import incident_map_feature, incident_map_features
 
 
@@ -19,6 +26,12 @@ class IncidentLayer:
 
     name = "incidents"
     label = _("Incidents")
+
+    @property
+    def legend(self) -> dict[str, str]:
+        """Markers are coloured by priority."""
+        return {priority.value: str(priority.label) for priority in Priority}
+
     event_kinds = frozenset(
         {
             "incident.opened",
@@ -26,6 +39,10 @@ class IncidentLayer:
             "incident.status_changed",
             "incident.reopened",
             "incident.sla_changed",
+            "incident.rerouted",
+            "incident.priority_changed",
+            "incident.located",
+            "task.changed",
         }
     )
 
@@ -52,6 +69,15 @@ class IncidentLayer:
 
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         return incident_map_feature(incident_id=asset_id)
+
+    def feature_of(self, event: Any) -> tuple[str, dict[str, Any] | None]:
+        """A task's event concerns its incident's feature (a task given back needs a person)."""
+        asset_id = (
+            str(event.payload.get("incident_id", event.asset_id))
+            if event.kind.startswith("task.")
+            else event.asset_id
+        )
+        return asset_id, self.feature(asset_id)
 
 
 def _crew_queryset():
@@ -99,6 +125,15 @@ class CrewLayer:
 
     name = "crews"
     label = _("Crews")
+
+    @property
+    def legend(self) -> dict[str, str]:
+        """The map status of `crew_map_feature`, in the order crews are listed."""
+        return {
+            **{_MAP_STATUS[availability]: str(availability.label) for availability in Availability},
+            "comm_lost": str(_("Position out of date")),
+        }
+
     event_kinds = frozenset({"crew.moved", "crew.availability_changed"})
 
     def snapshot(self) -> list[dict[str, Any]]:

@@ -7,7 +7,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from incidents.models import OPEN_STATUSES, Category, Incident, Status, Transition
+from incidents.models import (
+    OPEN_STATUSES,
+    Category,
+    Incident,
+    Status,
+    Task,
+    TaskStatus,
+    Transition,
+)
 
 
 def category_options() -> list[dict[str, str]]:
@@ -22,7 +30,21 @@ def category_codes_active() -> set[str]:
     return set(Category.objects.filter(active=True).values_list("code", flat=True))
 
 
-def _map_feature(incident: Incident) -> dict[str, Any]:
+def _attention(incident_ids: list[int]) -> dict[int, str]:
+    """Incident id → why a task of it waits for an operator (a crew gave it back, say)."""
+    rows = Task.objects.filter(
+        incident_id__in=incident_ids,
+        status=TaskStatus.PENDING,
+        needs_operator=True,
+        crew__isnull=True,
+    ).values_list("incident_id", "operator_note")
+    found: dict[int, str] = {}
+    for incident_id, note in rows:
+        found.setdefault(incident_id, note)
+    return found
+
+
+def _map_feature(incident: Incident, attention: str = "") -> dict[str, Any]:
     return {
         "id": str(incident.pk),
         "lat": incident.lat,
@@ -45,6 +67,8 @@ def _map_feature(incident: Incident) -> dict[str, Any]:
         "sla_label": str(incident.get_sla_state_display()),
         "created_at": incident.created_at.isoformat(),
         "due_at": incident.due_at.isoformat(),
+        # Set when a person must act (a task given back, no crew found), with the reason.
+        "attention": attention,
     }
 
 
@@ -56,13 +80,17 @@ def _map_queryset() -> QuerySet[Incident]:
 
 def incident_map_features() -> list[dict[str, Any]]:
     """Open, located incidents for the control-room map."""
-    return [_map_feature(incident) for incident in _map_queryset().order_by("created_at")]
+    incidents = list(_map_queryset().order_by("created_at"))
+    attention = _attention([incident.pk for incident in incidents])
+    return [_map_feature(incident, attention.get(incident.pk, "")) for incident in incidents]
 
 
 def incident_map_feature(*, incident_id: str) -> dict[str, Any] | None:
     """One incident as the map shows it; None once it is no longer open."""
     incident = _map_queryset().filter(pk=incident_id).first()
-    return _map_feature(incident) if incident else None
+    if incident is None:
+        return None
+    return _map_feature(incident, _attention([incident.pk]).get(incident.pk, ""))
 
 
 def _history_step(step: Transition) -> dict[str, Any]:

@@ -5,16 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.models import OPEN_TASK_STATUSES, Incident, Status, Task
-from incidents.selectors.dispatch import crew_candidates
+from incidents.selectors.desk import crew_options, incidents_to_locate
 
 
 def operator_queue() -> dict[str, list[dict[str, Any]]]:
-    """Unroutable incidents (with why) and tasks no crew holds (with why), oldest first."""
-    unroutable = Incident.objects.filter(status=Status.NEW, routed_at__isnull=False)
+    """Incidents to place on a map, unroutable ones (with why), tasks no crew holds (with why).
+
+    Each waiting task offers every crew of its trade, on shift and nearest first.
+    """
+    unroutable = Incident.objects.filter(
+        status=Status.NEW, routed_at__isnull=False, lat__isnull=False
+    )
     waiting = Task.objects.filter(
         status__in=OPEN_TASK_STATUSES, needs_operator=True, crew__isnull=True
     ).select_related("incident__category", "trade")
     return {
+        "to_locate": [
+            {
+                "id": incident.pk,
+                "reference": incident.reference,
+                "category": incident.category.label,
+                "address": incident.address,
+                "source": str(incident.get_source_display()),
+                "created_at": incident.created_at,
+            }
+            for incident in incidents_to_locate()
+        ],
         "unroutable": [
             {
                 "id": incident.pk,
@@ -34,16 +50,8 @@ def operator_queue() -> dict[str, list[dict[str, Any]]]:
                 "trade": task.trade.label,
                 "reason": task.operator_note,
                 "priority": task.incident.priority,
-                "candidates": (
-                    [
-                        {"id": c.crew_id, "name": c.name, "distance_m": c.distance_m}
-                        for c in crew_candidates(
-                            lat=task.lat, lon=task.lon, trade_code=task.trade.code
-                        )
-                    ]
-                    if task.lat is not None and task.lon is not None
-                    else []
-                ),
+                "incident_id": task.incident_id,
+                "candidates": crew_options(task=task),
             }
             for task in waiting.order_by("incident__due_at")
         ],

@@ -10,6 +10,14 @@ from incidents.services.crews import (
     shift_add,
     shift_end_now,
 )
+from incidents.services.desk import (
+    ActionRefused,
+    incident_comment_add,
+    incident_locate,
+    incident_priority_set,
+    incident_reroute,
+    incident_resolve,
+)
 from incidents.services.field import (
     ActionInvalid,
     FieldActionRefused,
@@ -48,6 +56,7 @@ from incidents.services.work import (
 
 __all__ = [
     "ActionInvalid",
+    "ActionRefused",
     "CategoryUnavailable",
     "CrewOffShift",
     "FieldActionRefused",
@@ -71,11 +80,16 @@ __all__ = [
     "field_action_apply",
     "incident_cancel",
     "incident_close",
+    "incident_comment_add",
     "incident_dispatch",
+    "incident_locate",
     "incident_mark_duplicate",
     "incident_open",
+    "incident_priority_set",
     "incident_reject",
     "incident_reopen",
+    "incident_reroute",
+    "incident_resolve",
     "incident_route",
     "incident_route_and_dispatch",
     "incident_route_manually",

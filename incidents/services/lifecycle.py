@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from hypervisor import events
 from hypervisor import selectors as hypervisor_selectors
 from hypervisor.events import Severity
+from hypervisor.services import audit_record
 from incidents.events import (
     IncidentOpened,
     IncidentReopened,
@@ -27,6 +28,7 @@ from incidents.models import (
     OPEN_TASK_STATUSES,
     Category,
     Incident,
+    LocatedBy,
     Priority,
     SlaState,
     Source,
@@ -37,6 +39,7 @@ from incidents.models import (
     Transition,
     UnroutableReason,
 )
+from incidents.selectors.locate import position_from_address
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 PRIORITY_SEVERITY = {
@@ -100,6 +103,16 @@ def deadline_for(*, category: Category, priority: str, opened_at: datetime) -> d
     return opened_at + timedelta(minutes=minutes)
 
 
+def audit_incident(*, by: User, incident: Incident, action: str, summary: str) -> None:
+    """An operator's act on an incident, in the audit log with the incident's reference."""
+    audit_record(
+        actor=by,
+        action=action,
+        target=f"incident:{incident.pk}",
+        summary=f"{incident.reference} — {summary}",
+    )
+
+
 def incident_move(
     *,
     incident: Incident,
@@ -139,6 +152,14 @@ def incident_move(
         by=by if by is not None and by.is_authenticated else None,
         note=note[:500],
     )
+    if by is not None and by.is_authenticated:
+        audit_incident(
+            by=by,
+            incident=incident,
+            action=f"incident.{to}",
+            summary=f"{Status(previous).label} → {Status(to).label}"
+            + (f": {note}" if note else ""),
+        )
     events.publish(
         IncidentStatusChanged(
             asset_id=str(incident.pk),
@@ -162,23 +183,36 @@ def incident_open(
     lon: float | None,
     source: Source,
     priority: Priority | None = None,
+    address: str = "",
+    alarm_id: int | None = None,
 ) -> Incident:
     """Open an incident; routing starts once the transaction commits.
 
     The incident itself is the record of the work to do: until `routed_at` is set, the
-    relay sweep hands it to the broker again, so a broker outage loses nothing.
+    relay sweep hands it to the broker again, so a broker outage loses nothing. A report
+    without a position is placed from its address (or commune) when the gazetteer knows
+    it; otherwise it waits in the operator's "to locate" queue.
     """
     category = Category.objects.filter(code=category_code, active=True).first()
     if category is None:
         raise CategoryUnavailable(category_code)
     now = timezone.now()
     chosen = priority or Priority(category.default_priority)
+    located_by = LocatedBy.REPORTER if lat is not None and lon is not None else LocatedBy.NOWHERE
+    if located_by == LocatedBy.NOWHERE:
+        lat = lon = None
+        found = position_from_address(address=address)
+        if found is not None:
+            lat, lon, located_by = found.lat, found.lon, found.located_by
     incident = Incident(
         reference=_new_reference(),
         category=category,
         description=description.strip(),
         lat=lat,
         lon=lon,
+        address=address.strip()[:200],
+        located_by=located_by,
+        alarm_id=alarm_id,
         source=source,
         priority=chosen,
         due_at=deadline_for(category=category, priority=chosen, opened_at=now),
@@ -330,6 +364,8 @@ def incident_reopen(*, incident_id: int, by: User | None, note: str) -> Incident
         by=by if by is not None and by.is_authenticated else None,
         note=note,
     )
+    if by is not None and by.is_authenticated:
+        audit_incident(by=by, incident=incident, action="incident.reopen", summary=note)
     events.publish(
         IncidentReopened(
             asset_id=str(incident.pk),

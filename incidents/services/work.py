@@ -22,7 +22,12 @@ from incidents.models import (
     Trade,
 )
 from incidents.selectors import dispatch as dispatch_selectors
-from incidents.services.lifecycle import PRIORITY_SEVERITY, incident_move, incident_route
+from incidents.services.lifecycle import (
+    PRIORITY_SEVERITY,
+    audit_incident,
+    incident_move,
+    incident_route,
+)
 
 POLICE_TRADE = "police"
 URGENT = (Priority.EMERGENCY, Priority.HIGH)
@@ -148,6 +153,25 @@ def incident_dispatch(*, incident_id: int) -> Incident:
     return incident
 
 
+def redispatch_waiting_tasks(*, incident: Incident) -> int:
+    """Dispatch again the incident's tasks that wait for a crew (after it got a position).
+
+    Runs inside the caller's transaction on a locked incident; returns how many found a crew.
+    """
+    waiting = Task.objects.select_for_update().select_related("trade", "incident")
+    assigned = 0
+    for task in waiting.filter(incident=incident, status=TaskStatus.PENDING, crew__isnull=True):
+        patrol = task.trade.code == POLICE_TRADE
+        assigned += _dispatch_task(
+            task,
+            kind=CrewKind.PATROL if patrol else CrewKind.CREW,
+            service_id=None if patrol else incident.service_id,
+        )
+    if assigned and incident.status == Status.ROUTED:
+        incident_move(incident=incident, to=Status.ASSIGNED, note=_("Dispatched to crews"))
+    return assigned
+
+
 def incident_route_and_dispatch(*, incident_id: int) -> Incident:
     """Route, then dispatch at once: the crew hears of it without a second trip to the queue.
 
@@ -181,8 +205,19 @@ def task_assign(*, task_id: int, crew_id: int, by: User, note: str = "") -> Task
         raise CrewOffShift(message)
     if task.crew_id == crew.pk and task.status != TaskStatus.PENDING:
         return task
+    previous = task.crew.name if task.crew else ""
     _give_to(task, crew.pk, by, note or _("Assigned by an operator"))
     incident = Incident.objects.select_for_update().get(pk=task.incident_id)
+    audit_incident(
+        by=by,
+        incident=incident,
+        action="task.assign",
+        summary=(
+            _("%(trade)s: %(before)s → %(after)s")
+            % {"trade": task.trade.label, "before": previous or "—", "after": crew.name}
+        )
+        + (f". {note}" if note else ""),
+    )
     if incident.status == Status.ROUTED:
         incident_move(incident=incident, to=Status.ASSIGNED, by=by, note=note)
     return task

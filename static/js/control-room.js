@@ -2,7 +2,7 @@
 // alarm acknowledgement and procedures, all kept live over /ws/control/.
 import { localise } from "./vocabulary.js";
 import { LiveSocket } from "./live-socket.js";
-import { CrisisLayer, PointLayer, TiledLayer, escapeHtml } from "./map-layers.js";
+import { CrisisLayer, PointLayer, TiledLayer, escapeHtml, statusColour } from "./map-layers.js";
 
 const texts = JSON.parse(document.getElementById("control-i18n").textContent);
 const communes = JSON.parse(document.getElementById("communes-data").textContent);
@@ -27,6 +27,26 @@ const communeLayer = L.geoJSON(communes, {
   onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "commune-label" }),
 }).addTo(map);
 map.fitBounds(communeLayer.getBounds(), { padding: [12, 12] });
+// Work items sit above equipment (canvas of their own, higher pane); the one the operator
+// opened sits above everything, with a ring, until the panel closes.
+map.createPane("work").style.zIndex = 450;
+map.createPane("chosen").style.zIndex = 460;
+// SVG, not canvas: a canvas above the equipment's canvas would swallow its clicks, while
+// these panes let clicks through everywhere but on their own marks (see control-room.css).
+const workRenderer = L.svg({ pane: "work" });
+const chosenRenderer = L.svg({ pane: "chosen" });
+let chosen = null;
+
+function choose(layer, id, latLng, colour) {
+  if (chosen) map.removeLayer(chosen.ring);
+  const ring = L.layerGroup([
+    L.circleMarker(latLng, { renderer: chosenRenderer, radius: 14, color: "#ffffff", weight: 3, fill: false, interactive: false }),
+    L.circleMarker(latLng, { renderer: chosenRenderer, radius: 8, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.95, interactive: false }),
+  ]).addTo(map);
+  chosen = { layer, id: String(id), ring };
+  document.dispatchEvent(new CustomEvent("ondijon:feature-open", { detail: { layer, id: String(id) } }));
+}
+document.addEventListener("ondijon:feature-closed", () => { if (chosen) map.removeLayer(chosen.ring); chosen = null; });
 
 function age(isoDate) {
   const minutes = Math.max(0, Math.round((Date.now() - Date.parse(isoDate)) / 60000));
@@ -72,12 +92,13 @@ const incidentLayer = {
     const colour = PRIORITY_COLOURS[f.priority] ?? PRIORITY_COLOURS.normal;
     const entry = incidents.get(f.id);
     if (entry) {
-      entry.marker.setLatLng([f.lat, f.lon]).setStyle({ color: colour, fillColor: colour }).setPopupContent(incidentPopup(f));
+      entry.marker.setLatLng([f.lat, f.lon]).setStyle({ color: f.attention ? "#ffffff" : colour, fillColor: colour }).setPopupContent(incidentPopup(f));
       entry.feature = f;
       entry.fresh = fresh;
     } else {
-      const marker = L.circleMarker([f.lat, f.lon], { radius: f.priority === "emergency" ? 8 : 6, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.75 })
+      const marker = L.circleMarker([f.lat, f.lon], { renderer: workRenderer, className: `incident-marker incident-marker-${f.id}`, radius: f.priority === "emergency" ? 8 : 6, color: f.attention ? "#ffffff" : colour, weight: 2, fillColor: colour, fillOpacity: 0.75 })
         .bindPopup(incidentPopup(f)).addTo(incidentGroup);
+      marker.on("click", () => { const current = incidents.get(f.id)?.feature ?? f; choose("incidents", f.id, marker.getLatLng(), PRIORITY_COLOURS[current.priority] ?? PRIORITY_COLOURS.normal); });
       incidents.set(f.id, { feature: f, marker, fresh });
     }
   },
@@ -86,6 +107,7 @@ const incidentLayer = {
       const entry = incidents.get(message.id);
       if (entry) incidentGroup.removeLayer(entry.marker);
       incidents.delete(message.id);
+      if (chosen?.layer === "incidents" && chosen.id === message.id) { map.removeLayer(chosen.ring); chosen = null; }
     } else {
       this.upsert(message.feature, true);
     }
@@ -98,15 +120,19 @@ function renderIncidents() {
     (PRIORITY_ORDER[a.feature.priority] - PRIORITY_ORDER[b.feature.priority]) || (Date.parse(b.feature.created_at) - Date.parse(a.feature.created_at)));
   incidentList.replaceChildren(...items.map(({ feature: f, marker, fresh }) => {
     const item = document.createElement("li");
-    item.className = "incident-item" + (fresh ? " is-fresh" : "");
+    item.className = "incident-item" + (fresh ? " is-fresh" : "") + (f.attention ? " needs-operator" : "");
     item.dataset.priority = f.priority;
     item.dataset.incidentId = f.id;
     item.tabIndex = 0;
     item.innerHTML = `<svg class="incident-icon" aria-hidden="true"><use href="${ICONS}#icon-${escapeHtml(f.icon)}"></use></svg>
       <span class="incident-title">${escapeHtml(f.category)}</span>
       <span class="incident-age">${escapeHtml(age(f.created_at))}</span>
-      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span> · ${escapeHtml(f.status_label)}${f.reopened ? ` <span class="incident-reopened">(${escapeHtml(texts.reopened)})</span>` : ""}</span>`;
-    const focus = () => { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); };
+      <span class="incident-meta">${escapeHtml(f.reference)} · ${escapeHtml(f.commune)} · <span class="incident-service"${f.service ? "" : " data-unrouted"}>${escapeHtml(f.service || texts.unrouted)}</span> · ${escapeHtml(f.status_label)}${f.reopened ? ` <span class="incident-reopened">(${escapeHtml(texts.reopened)})</span>` : ""}</span>
+      ${f.attention ? `<span class="incident-attention" data-testid="attention"><strong>${escapeHtml(texts.needsOperator)}</strong> — ${escapeHtml(f.attention)}</span>` : ""}`;
+    const focus = () => {
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16));
+      choose("incidents", f.id, marker.getLatLng(), PRIORITY_COLOURS[f.priority] ?? PRIORITY_COLOURS.normal);
+    };
     item.addEventListener("click", focus);
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") focus(); });
     return item;
@@ -134,7 +160,7 @@ const alarmLayer = {
     let marker = null;
     if (f.lat != null && f.lon != null) {
       const colour = f.state === "acknowledged" || f.suppressed_reason ? "#8b949e" : SEVERITY_COLOURS[f.severity];
-      marker = L.circleMarker([f.lat, f.lon], { radius: 9, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.25, dashArray: f.state === "acknowledged" ? "3 3" : null })
+      marker = L.circleMarker([f.lat, f.lon], { renderer: workRenderer, radius: 9, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.25, dashArray: f.state === "acknowledged" ? "3 3" : null })
         .bindPopup(`<div class="popup-title">${escapeHtml(f.title)}</div><div class="popup-line">${escapeHtml(assetPlace(f))} · ${escapeHtml(f.state_label)}</div>`)
         .addTo(alarmGroup);
     }
@@ -188,6 +214,7 @@ function alarmItem({ feature: f, marker, fresh }) {
     </div>`;
   item.querySelector(".alarm-main").addEventListener("click", () => {
     if (marker) { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16)); marker.openPopup(); }
+    document.dispatchEvent(new CustomEvent("ondijon:feature-open", { detail: { layer: "alarms", id: String(f.id) } }));
   });
   item.querySelector("[data-action=acknowledge]")?.addEventListener("click", () => askAcknowledge(item, f));
   item.querySelector("[data-action=procedure]").addEventListener("click", () => loadProcedure(f.id));
@@ -346,15 +373,55 @@ for (const definition of layerDefinitions) {
   let layer;
   if (definition.tiled) layer = new TiledLayer(map, definition, mapElement.dataset.tileUrl);
   else if (definition.name === "crisis") layer = new CrisisLayer(map, definition);
-  else layer = new PointLayer(map, definition);
+  else layer = new PointLayer(map, definition, workRenderer);
   if (definition.name === "crews") layer.onChange = () => renderCrews(layer);
   layers[definition.name] = layer;
   overlays[definition.label] = layer.group;
-  if (layer instanceof TiledLayer) layer.attach(true);
-  else layer.group.addTo(map);
+  // Equipment layers start aggregated (one mark per area, worst state first); the operator
+  // asks for each point from the legend.
+  if (layer instanceof TiledLayer) layer.attach(definition.visible);
+  else if (definition.visible) layer.group.addTo(map);
 }
 L.control.layers(null, overlays, { collapsed: false, position: "topleft" }).addTo(map);
 map.on("overlayadd", (event) => { for (const layer of Object.values(layers)) if (layer.group === event.layer && layer.refresh) layer.refresh(); });
+
+// ---- Legend: one block per visible layer, kept in step with the layer control ----------
+const LEGEND_COLOURS = { incidents: PRIORITY_COLOURS, alarms: SEVERITY_COLOURS };
+const legend = L.control({ position: "bottomleft" });
+legend.onAdd = () => {
+  const box = L.DomUtil.create("section", "map-legend");
+  box.setAttribute("aria-label", texts.legend);
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  return box;
+};
+legend.addTo(map);
+
+function renderLegend() {
+  const box = legend.getContainer();
+  const blocks = [`<h2 class="legend-title">${escapeHtml(texts.legend)}</h2>`];
+  for (const definition of layerDefinitions) {
+    const layer = layers[definition.name];
+    if (!layer || !map.hasLayer(layer.group)) continue;
+    const entries = Object.entries(definition.legend ?? {});
+    const colours = LEGEND_COLOURS[definition.name];
+    const rows = definition.name === "crisis"
+      ? `<li><span class="swatch swatch-zone" aria-hidden="true"></span>${escapeHtml(texts.crisisZone)}</li>`
+      : entries.map(([code, label], index) => `<li><span class="swatch" data-colour="${escapeHtml(colours?.[code] ?? (code === "acknowledged" ? "#8b949e" : statusColour(code, index)))}" aria-hidden="true"></span>${escapeHtml(label)}</li>`).join("");
+    const detail = layer instanceof TiledLayer
+      ? `<label class="legend-detail"><input type="checkbox" data-detail="${escapeHtml(definition.name)}"${layer.detailed ? " checked" : ""}> ${escapeHtml(texts.eachPoint.replace("{layer}", definition.label.toLowerCase()))}</label>`
+      : "";
+    blocks.push(`<div class="legend-block" data-legend="${escapeHtml(definition.name)}"><h3>${escapeHtml(definition.label)}</h3><ul>${rows}</ul>${detail}</div>`);
+  }
+  box.innerHTML = blocks.join("");
+  // Colours go through the CSSOM: the content security policy forbids style attributes.
+  for (const swatch of box.querySelectorAll("[data-colour]")) swatch.style.setProperty("--swatch", swatch.dataset.colour);
+  for (const input of box.querySelectorAll("[data-detail]")) {
+    input.addEventListener("change", () => { const layer = layers[input.dataset.detail]; layer.detailed = input.checked; layer.refresh(); });
+  }
+}
+map.on("overlayadd overlayremove", renderLegend);
+renderLegend();
 
 // ---- Panels and live socket -----------------------------------------------------------
 for (const tab of document.querySelectorAll("[role=tab]")) {
@@ -384,6 +451,7 @@ new LiveSocket("/ws/control/", {
     } else if (message.type === "delta") {
       localise(message.layer, message.feature);
       layers[message.layer]?.applyDelta(message);
+      document.dispatchEvent(new CustomEvent("ondijon:delta", { detail: message }));
     } else if (message.type === "notification") {
       toast(`${message.subject} — ${message.body}`, "info");
     }

@@ -11,6 +11,8 @@ const STATUS_COLOURS = {
   minor: "#e3b341", major: "#f0883e", critical: "#ff5a4f", info: "#58a6ff",
 };
 const FALLBACK = ["#a371f7", "#79c0ff", "#d2a8ff", "#ffa657"];
+// Below street zoom, equipment layers answer with aggregates (see AssetLayer.tile).
+const AGGREGATED_MAX_ZOOM = 15;
 
 export function statusColour(status, index = 0) {
   return STATUS_COLOURS[status] ?? FALLBACK[index % FALLBACK.length];
@@ -42,6 +44,10 @@ export class TiledLayer {
     // costs a full-size bitmap to clear and composite on every redraw.
     this.markers = new Map();
     this.request = 0;
+    // Off: areas are aggregated whatever the zoom, so street zoom shows no sea of dots;
+    // the abnormal points (faults) still show one by one above the aggregates.
+    this.detailed = false;
+    this.abnormal = new Map();
     map.on("moveend", () => this.refresh());
   }
 
@@ -55,7 +61,9 @@ export class TiledLayer {
     const bounds = this.map.getBounds();
     const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((v) => v.toFixed(5)).join(",");
     const ticket = ++this.request;
-    const response = await fetch(`${this.url}?bbox=${bbox}&zoom=${Math.round(this.map.getZoom())}`, { credentials: "same-origin" });
+    const zoom = Math.round(this.map.getZoom());
+    const asked = this.detailed ? zoom : Math.min(zoom, AGGREGATED_MAX_ZOOM);
+    const response = await fetch(`${this.url}?bbox=${bbox}&zoom=${asked}`, { credentials: "same-origin" });
     if (!response.ok || ticket !== this.request) return;
     this.draw(await response.json());
   }
@@ -70,6 +78,7 @@ export class TiledLayer {
           radius, weight: 1, color: statusColour(status), fillColor: statusColour(status), fillOpacity: 0.35,
         }).bindTooltip(`${this.definition.label}: ${count}`).addTo(this.group);
       }
+      for (const feature of this.abnormal.values()) this.upsert(feature);
     } else {
       for (const row of tile.rows) {
         this.upsert(Object.fromEntries(tile.fields.map((field, index) => [field, row[index]])));
@@ -98,21 +107,25 @@ export class TiledLayer {
   applyDelta(message) {
     if (message.op === "remove") {
       // Left the "not normal" set: fetch the current state of the viewport again.
+      this.abnormal.delete(String(message.id));
       this.refresh();
       return;
     }
+    this.abnormal.set(String(message.feature.id), message.feature);
     if (this.map.getBounds().contains([message.feature.lat, message.feature.lon])) this.upsert(message.feature);
   }
 
   snapshot(features) {
+    this.abnormal = new Map(features.map((feature) => [String(feature.id), feature]));
     for (const feature of features) this.upsert(feature);
   }
 }
 
 // A small live layer of points (crews, and any app layer without its own renderer).
 export class PointLayer {
-  constructor(map, definition) {
+  constructor(map, definition, renderer = undefined) {
     this.definition = definition;
+    this.renderer = renderer;
     this.group = L.layerGroup();
     this.markers = new Map();
     this.features = new Map();
@@ -138,7 +151,7 @@ export class PointLayer {
       existing.setPopupContent(featureHtml(this.definition.label, feature));
       return;
     }
-    const marker = L.circleMarker([feature.lat, feature.lon], { radius: 6, weight: 2, color: "#0d1117", fillColor: colour, fillOpacity: 0.95 })
+    const marker = L.circleMarker([feature.lat, feature.lon], { renderer: this.renderer, radius: 6, weight: 2, color: "#0d1117", fillColor: colour, fillOpacity: 0.95 })
       .bindPopup(featureHtml(this.definition.label, feature));
     marker.addTo(this.group);
     this.markers.set(String(feature.id), marker);

@@ -15,6 +15,7 @@ from hypervisor import selectors
 from hypervisor.consumers import CrisisBannerConsumer
 from hypervisor.forms import CrisisMemberForm
 from hypervisor.models import Alarm, Severity
+from hypervisor.roles import Role
 from hypervisor.services import crisis_activate, crisis_close, crisis_log
 
 # A polygon around central Dijon (place Darcy to place de la Libération).
@@ -57,7 +58,7 @@ def test_the_member_picker_shows_people_by_name_and_role(supervisor, operator, e
     operator.first_name, operator.last_name = "Olivia", "Martin"
     operator.save()
     labels = [label for _value, label in CrisisMemberForm().fields["member"].choices]
-    assert "Olivia Martin — Control-room operator" in labels
+    assert f"Olivia Martin — {Role.OPERATOR.label}" in labels
 
 
 def test_the_banner_state_says_whether_a_crisis_is_active(supervisor, territory) -> None:
