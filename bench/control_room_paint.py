@@ -52,7 +52,11 @@ FLAGS = [
     "--disable-sync",
     "--enable-precise-memory-info",
 ]
-TILED = "JSON.parse(document.getElementById('layers-data').textContent).filter(d => d.tiled)"
+# The equipment layers shown when the page opens (some start hidden on an operator's map).
+TILED = (
+    "JSON.parse(document.getElementById('layers-data').textContent)"
+    ".filter(d => d.tiled && d.visible !== false)"
+)
 PAINTED = f"""() => {{
     const marks = new Set(performance.getEntriesByType('mark').map(m => m.name));
     return marks.has('ondijon:snapshot')
