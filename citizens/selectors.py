@@ -181,9 +181,10 @@ def places(*, query: str = "") -> list[dict[str, Any]]:
     return results
 
 
-def place_search(*, query: str) -> list[dict[str, Any]]:
-    """The report form's search box: communes, streets and addresses, ten at most."""
-    return hypervisor_selectors.place_search(query=query, limit=10)
+def place_search(*, query: str, commune: str = "") -> list[dict[str, Any]]:
+    """The search boxes of the report form and the phone portal: communes, streets and
+    addresses, ten at most; `commune` (the caller's, when known) breaks ties."""
+    return hypervisor_selectors.place_search(query=query, limit=10, commune=commune)
 
 
 def report_lookup(*, reference_or_token: str) -> dict[str, Any] | None:
