@@ -11,6 +11,7 @@ for is looked up on the best streets.
 from __future__ import annotations
 
 import difflib
+import math
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db.models import Max, Min, Q
 
+from hypervisor import geo
 from hypervisor.models import Commune, Place
 from hypervisor.places import search_text
 
@@ -379,6 +381,82 @@ def place_search(*, query: str, limit: int = 10, commune: str = "") -> list[dict
             results.append(_result(place))
     communes = [_town_result(town) for town in parsed.whole_town]
     return (communes[: max(MAX_COMMUNES, limit - len(results))] + results)[:limit]
+
+
+def place_nearest(*, lat: float, lon: float, within_m: float = 120) -> dict[str, Any] | None:
+    """The address (else the street) nearest a point, to name where an incident is.
+
+    Reads only the places in a small box around the point (the lat/lon index).
+    """
+    dlat = geo.metres_to_degrees_lat(within_m)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    rows = (
+        Place.objects.filter(
+            lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+        )
+        .select_related("commune")
+        .defer("commune__geometry")[:500]
+    )
+    best: tuple[bool, float, Place] | None = None
+    for place in rows:
+        distance = geo.haversine_m(lat, lon, place.lat, place.lon)
+        if distance > within_m:
+            continue
+        key = (not place.housenumber, distance, place)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    if best is None:
+        return None
+    return {**_result(best[2]), "street": best[2].street, "distance_m": round(best[1])}
+
+
+@dataclass(frozen=True)
+class StreetPoints:
+    """What a typed street or address stands for on the ground: its points and a margin."""
+
+    label: str
+    kind: str
+    points: list[tuple[float, float]]
+    within_m: float
+
+    def covers(self, lat: float, lon: float) -> bool:
+        return any(
+            geo.haversine_m(lat, lon, point_lat, point_lon) <= self.within_m
+            for point_lat, point_lon in self.points
+        )
+
+
+STREET_MARGIN_M = 60
+ADDRESS_MARGIN_M = 100
+
+
+def street_points(*, query: str, commune: str = "") -> StreetPoints | None:
+    """The best street or address for what was typed, with every point along it.
+
+    A street stands for all its numbers (and its centre), each with a margin; an address
+    for its own point with a wider one. None when the query names only a commune.
+    """
+    found = place_search(query=query, limit=1, commune=commune)
+    if not found or found[0]["kind"] == "commune":
+        return None
+    first = found[0]
+    place = (
+        Place.objects.filter(label=first["label"], lat=first["lat"], lon=first["lon"])
+        .only("street", "commune_id", "housenumber")
+        .first()
+    )
+    if place is None:
+        return None
+    if place.housenumber:
+        return StreetPoints(
+            first["label"], "address", [(first["lat"], first["lon"])], ADDRESS_MARGIN_M
+        )
+    points = list(
+        Place.objects.filter(commune_id=place.commune_id, street=place.street).values_list(
+            "lat", "lon"
+        )
+    )
+    return StreetPoints(first["label"], "street", points, STREET_MARGIN_M)
 
 
 def places_count() -> int:
