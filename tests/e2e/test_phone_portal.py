@@ -1,4 +1,4 @@
-"""The phone portal at the teleoperator's desk (1920×1080): filing by address, duplicates, search."""
+"""The phone portal at the desk (1920×1080): filing by address, duplicates, search."""
 
 from __future__ import annotations
 
