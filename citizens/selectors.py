@@ -70,6 +70,24 @@ def report_tracking(*, token: str) -> dict[str, Any] | None:
         and timezone.now() - resolved_at <= window
     )
     view["confirmed_fixed"] = bool(report and report.confirmed_fixed_at)
+    extra = incident_selectors.incident_reporter_view(incident_id=incident_id)
+    view["expected_at"] = extra.get("expected_at")
+    view["closing"] = extra.get("closing")
+    # What the reporter wrote and sent is theirs to see; a follower sees only the public view.
+    view["description"] = (
+        incident_selectors.incident_reporter_view(incident_id=report.incident_id)["description"]
+        if report
+        else ""
+    )
+    view["photos"] = (
+        [photo.image.url for photo in report.photos.filter(hidden=False)] if report else []
+    )
+    lat = report.lat if report and report.lat is not None else extra.get("lat")
+    lon = report.lon if report and report.lon is not None else extra.get("lon")
+    view["place"] = {"lat": lat, "lon": lon} if lat is not None and lon is not None else None
+    nearest = hypervisor_selectors.place_nearest(lat=lat, lon=lon) if view["place"] else None
+    view["address"] = nearest["label"] if nearest else ""
+    view["has_email"] = bool(report and report.contact_email and report.contact_purged_at is None)
     return view
 
 
@@ -336,3 +354,10 @@ def incident_id_for_reference(*, reference: str) -> int | None:
 def calls_for_incident(*, incident_id: int, limit: int = 50) -> QuerySet[CallLog]:
     """The calls taken about an incident, newest first, for its page in the control room."""
     return CallLog.objects.filter(incident_id=incident_id).select_related("taken_by")[:limit]
+
+
+def closing_to_moderate(*, report: Report) -> dict[str, Any] | None:
+    """The crew's closing note and photos as the reporter would see them, hidden ones too."""
+    incident_id = report.master_incident_id or report.incident_id
+    view = incident_selectors.incident_reporter_view(incident_id=incident_id, hidden_too=True)
+    return view.get("closing")

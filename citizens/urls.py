@@ -21,6 +21,16 @@ urlpatterns = [
         moderation.contact_hide,
         name="report-contact-hide",
     ),
+    path(
+        "moderation/interventions/<int:task_id>/masquer-note/",
+        moderation.task_note_hide,
+        name="task-note-hide",
+    ),
+    path(
+        "moderation/photos-intervention/<int:photo_id>/masquer/",
+        moderation.task_photo_hide,
+        name="task-photo-hide",
+    ),
     path("open311/v2/", open311.root, name="open311"),
     re_path(r"^open311/v2/discovery" + FORMAT, open311.discovery, name="open311-discovery"),
     re_path(r"^open311/v2/services" + FORMAT, open311.services_list, name="open311-services"),
