@@ -84,8 +84,9 @@ def report_tracking(*, token: str) -> dict[str, Any] | None:
     )
     lat = report.lat if report and report.lat is not None else extra.get("lat")
     lon = report.lon if report and report.lon is not None else extra.get("lon")
-    view["place"] = {"lat": lat, "lon": lon} if lat is not None and lon is not None else None
-    nearest = hypervisor_selectors.place_nearest(lat=lat, lon=lon) if view["place"] else None
+    located = lat is not None and lon is not None
+    view["place"] = {"lat": lat, "lon": lon} if located else None
+    nearest = hypervisor_selectors.place_nearest(lat=lat, lon=lon) if located else None  # type: ignore[arg-type]
     view["address"] = nearest["label"] if nearest else ""
     view["has_email"] = bool(report and report.contact_email and report.contact_purged_at is None)
     return view
@@ -361,3 +362,12 @@ def closing_to_moderate(*, report: Report) -> dict[str, Any] | None:
     incident_id = report.master_incident_id or report.incident_id
     view = incident_selectors.incident_reporter_view(incident_id=incident_id, hidden_too=True)
     return view.get("closing")
+
+
+def citizen_photos_for_incident(*, incident_id: int) -> list[dict[str, Any]]:
+    """Visible photos of the incident's reports and of the reports joined to it, oldest first."""
+    photos = ReportPhoto.objects.filter(
+        Q(report__incident_id=incident_id) | Q(report__master_incident_id=incident_id),
+        hidden=False,
+    ).order_by("created_at", "id")
+    return [{"url": photo.image.url, "at": photo.created_at.isoformat()} for photo in photos]

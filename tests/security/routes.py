@@ -86,6 +86,7 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "crisis-member": lambda w: {"crisis_id": w.crisis.pk},
     "crisis-close": lambda w: {"crisis_id": w.crisis.pk},
     "field-task-detail": lambda w: {"task_id": w.task.pk},
+    "field-task-citizen-photos": lambda w: {"task_id": w.task.pk},
     "task-assign": lambda w: {"task_id": w.task.pk},
     "incident-action": lambda w: {"incident_id": str(w.incident.pk), "action": "close"},
     "report-tracking": lambda w: {"token": w.report.token},
