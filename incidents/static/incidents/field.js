@@ -246,7 +246,8 @@ function openDialog(name, task) {
 async function showQueue() {
   const pending = await queue.all();
   queueStatus.hidden = pending.length === 0;
-  queueStatus.textContent = texts.queued.replace("{n}", pending.length);
+  const waiting = new Intl.PluralRules(lang).select(pending.length) === "one" ? texts.queuedOne : texts.queued;
+  queueStatus.textContent = waiting.replace("{n}", pending.length);
 }
 
 async function flush() {
