@@ -131,6 +131,11 @@ class CallForm(forms.Form):
         label=_("Caller's number (optional)"), required=False, max_length=20
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    reference = forms.CharField(
+        label=_("Reference of the incident the call is about (optional)"),
+        required=False,
+        max_length=40,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from citizens.models import CallReason
@@ -145,9 +150,25 @@ class CallForm(forms.Form):
             raise forms.ValidationError(_("Give a phone number of digits only."))
         return number
 
+    def clean_reference(self) -> int | None:
+        """The incident's id, from its reference as the caller reads it."""
+        from citizens import selectors
+
+        reference = str(self.cleaned_data.get("reference") or "").strip()
+        if not reference:
+            return None
+        incident_id = selectors.incident_id_for_reference(reference=reference)
+        if incident_id is None:
+            raise forms.ValidationError(_("No incident has this reference."))
+        return incident_id
+
 
 class PhoneReportForm(forms.Form):
-    """A report filed by a teleoperator for a caller; the place is a commune of the territory."""
+    """A report filed by a teleoperator for a caller.
+
+    The place is an address found with the search box or a pin on the map; the commune
+    alone is a last resort, kept as such (it is never matched against other reports).
+    """
 
     category = forms.ChoiceField(label=_("Kind of problem"))
     description = forms.CharField(
@@ -155,25 +176,28 @@ class PhoneReportForm(forms.Form):
         min_length=10,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write down what the caller describes."),
+            "min_length": _("Give a little more detail (at least %(limit_value)d characters)."),
+        },
     )
-    address = forms.CharField(
-        label=_("Address or place, as the caller gives it (optional)"),
-        required=False,
-        max_length=200,
-        help_text=_("Located from the address, else the commune; otherwise placed by hand."),
-    )
-    place = forms.ChoiceField(label=_("Commune"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, max_length=250)
+    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180, required=False)
+    place = forms.ChoiceField(label=_("Commune only (last resort)"), required=False)
     caller_number = forms.CharField(
         label=_("Caller's number (optional)"), required=False, max_length=20
     )
     sms_consent = forms.BooleanField(
         label=_("The caller agrees to receive SMS updates at this number"), required=False
     )
+    # Set when the teleoperator saw the reports nearby and files a new one all the same.
+    file_anyway = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, places: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.places = {place["name"]: place for place in places}
-        self.fields["category"].choices = [
+        self.fields["category"].choices = [("", "—")] + [
             (option["code"], option["label"]) for option in incident_selectors.category_options()
         ]
         self.fields["place"].choices = [("", _("Unknown"))] + [(name, name) for name in self.places]
@@ -188,4 +212,43 @@ class PhoneReportForm(forms.Form):
         cleaned = super().clean() or {}
         if cleaned.get("sms_consent") and not cleaned.get("caller_number"):
             self.add_error("caller_number", _("Give the number the caller agreed to."))
+        lat, lon = cleaned.get("lat"), cleaned.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error("address", _("The location is incomplete: choose the address again."))
+        elif lat is not None and lon is not None:
+            if not hypervisor_selectors.territory_contains(lat=lat, lon=lon):
+                self.add_error("address", _("This place is outside the territory we look after."))
+        elif not cleaned.get("place"):
+            self.add_error(
+                "address",
+                _("Find the address, place the pin on the map, or at least choose the commune."),
+            )
         return cleaned
+
+    @property
+    def location(self) -> dict[str, Any] | None:
+        """Where the problem is, and whether it is precise or only the commune's centre."""
+        data = self.cleaned_data
+        if data.get("lat") is not None and data.get("lon") is not None:
+            return {"lat": data["lat"], "lon": data["lon"], "precise": True}
+        place = self.places.get(data.get("place") or "")
+        if place is None:
+            return None
+        return {"lat": place["lat"], "lon": place["lon"], "precise": False}
+
+
+class PhoneFollowForm(forms.Form):
+    """The caller follows an incident the portal offered instead of filing it again."""
+
+    incident = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.CharField(widget=forms.HiddenInput)
+    lat = forms.FloatField(widget=forms.HiddenInput)
+    lon = forms.FloatField(widget=forms.HiddenInput)
+    caller_number = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    sms_consent = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_caller_number(self) -> str:
+        number = str(self.cleaned_data.get("caller_number") or "").strip()
+        if number and not PHONE.match(number):
+            raise forms.ValidationError(_("Give a phone number of digits only."))
+        return number

@@ -205,6 +205,15 @@ class CallLog(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
     )
+    # The incident the call was about: the one filed, followed or asked after.
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("incident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     taken_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -212,6 +221,10 @@ class CallLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        indexes = [
+            # Serves the incident page's list of the calls about it.
+            models.Index(fields=["incident", "at"], name="call_incident_at"),
+        ]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 

@@ -70,6 +70,25 @@ def report_tracking(*, token: str) -> dict[str, Any] | None:
         and timezone.now() - resolved_at <= window
     )
     view["confirmed_fixed"] = bool(report and report.confirmed_fixed_at)
+    extra = incident_selectors.incident_reporter_view(incident_id=incident_id)
+    view["expected_at"] = extra.get("expected_at")
+    view["closing"] = extra.get("closing")
+    # What the reporter wrote and sent is theirs to see; a follower sees only the public view.
+    view["description"] = (
+        incident_selectors.incident_reporter_view(incident_id=report.incident_id)["description"]
+        if report
+        else ""
+    )
+    view["photos"] = (
+        [photo.image.url for photo in report.photos.filter(hidden=False)] if report else []
+    )
+    lat = report.lat if report and report.lat is not None else extra.get("lat")
+    lon = report.lon if report and report.lon is not None else extra.get("lon")
+    located = lat is not None and lon is not None
+    view["place"] = {"lat": lat, "lon": lon} if located else None
+    nearest = hypervisor_selectors.place_nearest(lat=lat, lon=lon) if located else None  # type: ignore[arg-type]
+    view["address"] = nearest["label"] if nearest else ""
+    view["has_email"] = bool(report and report.contact_email and report.contact_purged_at is None)
     return view
 
 
@@ -181,9 +200,10 @@ def places(*, query: str = "") -> list[dict[str, Any]]:
     return results
 
 
-def place_search(*, query: str) -> list[dict[str, Any]]:
-    """The report form's search box: communes, streets and addresses, ten at most."""
-    return hypervisor_selectors.place_search(query=query, limit=10)
+def place_search(*, query: str, commune: str = "") -> list[dict[str, Any]]:
+    """The search boxes of the report form and the phone portal: communes, streets and
+    addresses, ten at most; `commune` (the caller's, when known) breaks ties."""
+    return hypervisor_selectors.place_search(query=query, limit=10, commune=commune)
 
 
 def report_lookup(*, reference_or_token: str) -> dict[str, Any] | None:
@@ -238,7 +258,7 @@ def call_statistics(*, day: date) -> list[dict[str, Any]]:
 
 
 def recent_calls(*, limit: int = 10) -> QuerySet[CallLog]:
-    return CallLog.objects.select_related("report")[:limit]
+    return CallLog.objects.select_related("report", "incident")[:limit]
 
 
 def incident_reports_section(incident_id: int) -> dict[str, Any] | None:
@@ -258,3 +278,115 @@ def incident_reports_section(incident_id: int) -> dict[str, Any] | None:
         "sources": sorted({str(report.get_source_display()) for report in reports}),
         "photos": [photo.image.url for photo in photos.order_by("created_at")[:12]],
     }
+
+
+def reference_key(value: str) -> str:
+    """A reference as read over the phone: "7kq 2 mxr" and "7KQ-2MXR" are "7KQ2MXR"."""
+    return "".join(char for char in value.upper() if char.isalnum())
+
+
+def _open_incidents_described(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Newest first, each with its opening time and the address nearest its point."""
+    dated = sorted(features, key=lambda feature: feature["created_at"], reverse=True)
+    described = []
+    for feature in dated[:PORTAL_MAX_RESULTS]:
+        nearest = hypervisor_selectors.place_nearest(lat=feature["lat"], lon=feature["lon"])
+        described.append(
+            {
+                **feature,
+                "created": datetime.fromisoformat(feature["created_at"]),
+                "address": nearest["label"] if nearest else "",
+            }
+        )
+    return described
+
+
+PORTAL_MAX_RESULTS = 12
+
+
+def portal_incident_search(
+    *, query: str = "", category_code: str = "", commune: str = ""
+) -> dict[str, Any]:
+    """What the phone portal finds for "is it already reported?".
+
+    `query` is a reference (spaces and dashes aside), a report's tracking code, a street or
+    an address; `category_code` and `commune` narrow the open incidents found. Each result
+    names the address nearest it, so that a list of one commune reads as places, not as
+    identical categories. A reference of an incident no longer open gives its public view.
+    """
+    found: dict[str, Any] = {"results": None, "finished": None, "where": ""}
+    if not (query or category_code or commune):
+        return found
+    open_ones = incident_selectors.incident_map_features()
+    if category_code:
+        labels = {
+            option["label"]
+            for option in incident_selectors.category_options()
+            if option["code"] == category_code
+        }
+        open_ones = [feature for feature in open_ones if feature["category"] in labels]
+    if commune:
+        open_ones = [feature for feature in open_ones if feature["commune"] == commune]
+    if query:
+        key = reference_key(query)
+        by_reference = [feature for feature in open_ones if feature["reference"] == key]
+        if by_reference:
+            open_ones = by_reference
+        else:
+            finished = report_lookup(reference_or_token=query) or report_lookup(
+                reference_or_token=key
+            )
+            if finished is not None:
+                found["finished"] = finished
+                found["results"] = []
+                return found
+            street = hypervisor_selectors.street_points(query=query, commune=commune)
+            if street is None:
+                open_ones = []
+            else:
+                found["where"] = street.label
+                open_ones = [
+                    feature
+                    for feature in open_ones
+                    if street.covers(feature["lat"], feature["lon"])
+                ]
+    found["results"] = _open_incidents_described(open_ones)
+    return found
+
+
+def incident_id_for_reference(*, reference: str) -> int | None:
+    """The incident a caller names by its reference (or a report's tracking code)."""
+    key = reference_key(reference)
+    if not key:
+        return None
+    for feature in incident_selectors.incident_map_features():
+        if feature["reference"] == key:
+            return int(feature["id"])
+    report = (
+        Report.objects.filter(token=reference.strip()).first()
+        or Report.objects.filter(reference=key).first()
+    )
+    if report is None:
+        return None
+    return report.master_incident_id or report.incident_id
+
+
+def calls_for_incident(*, incident_id: int, limit: int = 50) -> QuerySet[CallLog]:
+    """The calls taken about an incident, newest first, for its page in the control room."""
+    return CallLog.objects.filter(incident_id=incident_id).select_related("taken_by")[:limit]
+
+
+def closing_to_moderate(*, report: Report) -> dict[str, Any] | None:
+    """The crew's closing note and photos as the reporter would see them, hidden ones too."""
+    incident_id = report.master_incident_id or report.incident_id
+    view = incident_selectors.incident_reporter_view(incident_id=incident_id, hidden_too=True)
+    return view.get("closing")
+
+
+def citizen_photos_for_incident(*, incident_id: int) -> list[dict[str, Any]]:
+    """Visible photos of the incident's reports and of the reports joined to it, oldest first."""
+    photos = ReportPhoto.objects.filter(
+        Q(report__incident_id=incident_id) | Q(report__master_incident_id=incident_id),
+        hidden=False,
+    ).order_by("created_at", "id")
+    return [{"url": photo.image.url, "at": photo.created_at.isoformat()} for photo in photos]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from citizens.views import moderation, open311, portal, report, tracking
+from citizens.views import field, moderation, open311, portal, report, tracking
 
 FORMAT = r"\.(?P<fmt>json|xml)$"
 
@@ -20,6 +20,21 @@ urlpatterns = [
         "moderation/signalements/<int:report_id>/masquer-coordonnees/",
         moderation.contact_hide,
         name="report-contact-hide",
+    ),
+    path(
+        "moderation/interventions/<int:task_id>/masquer-note/",
+        moderation.task_note_hide,
+        name="task-note-hide",
+    ),
+    path(
+        "moderation/photos-intervention/<int:photo_id>/masquer/",
+        moderation.task_photo_hide,
+        name="task-photo-hide",
+    ),
+    path(
+        "api/v1/field/tasks/<int:task_id>/citizen-photos/",
+        field.task_citizen_photos,
+        name="field-task-citizen-photos",
     ),
     path("open311/v2/", open311.root, name="open311"),
     re_path(r"^open311/v2/discovery" + FORMAT, open311.discovery, name="open311-discovery"),

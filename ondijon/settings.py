@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "hypervisor.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "hypervisor.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "ondijon.errors.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +181,9 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen on the site is remembered for a year (hypervisor.language).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

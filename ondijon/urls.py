@@ -8,7 +8,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hypervisor import access
-from ondijon import health
+from ondijon import api_index, health
 
 handler500 = "ondijon.errors.server_error"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         name="admin-login",
     ),
     path("admin/", admin.site.urls),
+    path("api/", api_index.api_index, name="api-index"),
     path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

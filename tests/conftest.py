@@ -175,6 +175,15 @@ def english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def english_visitor(client):  # type: ignore[no-untyped-def]
+    """A visitor who chose English in the site's language menu (French is the default)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Unit tests first, then integration, then browser tests (which hold an event loop)."""
     rank = {"integration": 1, "e2e": 2}

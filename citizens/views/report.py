@@ -84,7 +84,12 @@ def place_search(request: HttpRequest) -> JsonResponse:
             {"error": _("Too many searches from this connection. Wait a moment.")}, status=429
         )
     response = JsonResponse(
-        {"results": selectors.place_search(query=request.GET.get("q", "")[:MAX_QUERY])}
+        {
+            "results": selectors.place_search(
+                query=request.GET.get("q", "")[:MAX_QUERY],
+                commune=request.GET.get("commune", "")[:MAX_QUERY],
+            )
+        }
     )
     # Public data, the same for everyone: shared caches may keep it for a while.
     response["Cache-Control"] = "public, max-age=300"

@@ -154,6 +154,8 @@ class Place(models.Model):
             models.Index(fields=["commune", "street", "number"], name="place_street_numbers"),
             # Serves replacing one source's places on reload.
             models.Index(fields=["source"], name="place_source"),
+            # Serves naming the address nearest a point (a bounding box around it).
+            models.Index(fields=["lat", "lon"], name="place_lat_lon"),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ from hypervisor.selectors.live import (
     live_snapshot,
     user_can_watch_control_room,
 )
-from hypervisor.selectors.places import place_search, places_count
+from hypervisor.selectors.places import place_nearest, place_search, places_count, street_points
 from hypervisor.selectors.territory import (
     RoutingDecision,
     commune_at,
@@ -75,6 +75,7 @@ __all__ = [
     "live_deltas_for",
     "live_sequence",
     "live_snapshot",
+    "place_nearest",
     "place_search",
     "places_count",
     "procedure_view",
@@ -82,6 +83,7 @@ __all__ = [
     "service_is_active",
     "service_name",
     "service_options",
+    "street_points",
     "territory_contains",
     "territory_is_loaded",
     "user_can_watch_control_room",

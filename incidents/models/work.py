@@ -53,6 +53,8 @@ class Task(models.Model):
     needs_operator = models.BooleanField(_("needs an operator"), default=False)
     operator_note = models.CharField(_("why an operator is needed"), max_length=500, blank=True)
     note = models.TextField(_("completion note"), max_length=2000, blank=True)
+    # Set by an operator: the closing note is not shown on the reporter's tracking page.
+    note_hidden = models.BooleanField(_("note hidden from the reporter"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -111,6 +113,8 @@ class TaskPhoto(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Set by an operator: the photo is not shown on the reporter's tracking page.
+    hidden = models.BooleanField(_("hidden from the reporter"), default=False)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -38,6 +38,7 @@ from incidents.selectors.public import (
     incident_map_feature,
     incident_map_features,
     incident_public_view,
+    incident_reporter_view,
     incident_status_of,
 )
 from incidents.selectors.publication import (
@@ -80,6 +81,7 @@ __all__ = [
     "incident_priority_codes",
     "incident_public_view",
     "incident_publication_rows",
+    "incident_reporter_view",
     "incident_search",
     "incident_status_codes",
     "incident_status_of",

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from hypervisor import geo
+from hypervisor import selectors as hypervisor_selectors
 from incidents.models import OPEN_TASK_STATUSES, Crew, CrewMember, Priority, Task, TaskStatus
 from incidents.selectors.dispatch import task_blocker
 
@@ -33,9 +34,16 @@ def task_feature(
     distance = None
     if crew is not None and None not in (crew.lat, crew.lon, task.lat, task.lon):
         distance = round(geo.haversine_m(crew.lat, crew.lon, task.lat, task.lon))  # type: ignore[arg-type]
+    nearest = (
+        hypervisor_selectors.place_nearest(lat=task.lat, lon=task.lon)
+        if task.lat is not None and task.lon is not None
+        else None
+    )
     return {
         "id": task.pk,
         "incident_id": incident.pk,
+        # Where to go, in words: the nearest address of the gazetteer, else the commune.
+        "address": nearest["label"] if nearest else "",
         "reference": incident.reference,
         "category": incident.category.label,
         "icon": incident.category.icon,
@@ -138,6 +146,19 @@ def task_detail(*, task: Task, crew: Crew) -> dict[str, Any]:
     )
     detail["photos"] = [photo.image.url for photo in task.photos.all()]
     detail["note"] = task.note
+    # What the control room wrote for the crew: routing, assignment and transition notes.
+    notes = [incident.routing_note] if (incident := task.incident).routing_note else []
+    notes += [
+        step.note
+        for step in task.steps.all()
+        if step.note and step.by_id is not None and step.kind in ("assigned", "reassigned")
+    ]
+    notes += [
+        transition.note
+        for transition in incident.transitions.all()
+        if transition.note and transition.by_id is not None
+    ]
+    detail["operator_notes"] = list(dict.fromkeys(notes))
     return detail
 
 

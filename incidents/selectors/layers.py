@@ -102,6 +102,9 @@ _MAP_STATUS = {
 def crew_map_feature(crew: Crew) -> dict[str, Any]:
     stale_before = timezone.now() - timedelta(minutes=settings.INCIDENTS_POSITION_STALE_MINUTES)
     stale = crew.position_at is None or crew.position_at < stale_before
+    state = str(crew.get_availability_display())
+    if stale:
+        state = _("%(state)s, position out of date") % {"state": state}
     return {
         "id": str(crew.pk),
         "lat": crew.lat,
@@ -117,6 +120,13 @@ def crew_map_feature(crew: Crew) -> dict[str, Any]:
         "open_tasks": getattr(crew, "open_tasks", 0),
         "position_at": crew.position_at.isoformat() if crew.position_at else None,
         "stale": stale,
+        # What the popup says: the crew's own state, in words, not the map's colour code.
+        "popup": [
+            [str(_("State")), state],
+            [str(_("Kind")), str(crew.get_kind_display())],
+            [str(_("Service")), crew.service.name if crew.service else ""],
+            [str(_("Open tasks")), str(getattr(crew, "open_tasks", 0))],
+        ],
     }
 
 

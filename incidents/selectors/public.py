@@ -146,5 +146,49 @@ def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
     }
 
 
+def incident_reporter_view(*, incident_id: int, hidden_too: bool = False) -> dict[str, Any]:
+    """What the reporter's tracking page adds to the public view, and the closing.
+
+    The place, the expected date when the category has a deadline and the work is open,
+    and, once a crew finished, its closing note and after-photos unless an operator hid
+    them (`hidden_too` lists them anyway, flagged, for the moderation screen).
+    """
+    incident = Incident.objects.select_related("category").filter(pk=incident_id).first()
+    if incident is None:
+        return {}
+    done = (
+        incident.tasks.filter(status="done")
+        .exclude(done_at__isnull=True)
+        .order_by("-done_at")
+        .prefetch_related("photos")
+        .first()
+    )
+    closing: dict[str, Any] | None = None
+    if done is not None:
+        photos = [
+            {"id": photo.pk, "url": photo.image.url, "hidden": photo.hidden}
+            for photo in done.photos.all()
+            if hidden_too or not photo.hidden
+        ]
+        note = done.note if (hidden_too or not done.note_hidden) else ""
+        closing = {
+            "task_id": done.pk,
+            "note": note,
+            "note_hidden": done.note_hidden,
+            "photos": photos,
+            "at": done.done_at,
+        }
+    has_deadline = incident.category.sla_minutes > 0
+    return {
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "description": incident.description,
+        "expected_at": incident.due_at
+        if has_deadline and incident.status in OPEN_STATUSES
+        else None,
+        "closing": closing,
+    }
+
+
 def incident_status_of(*, incident_id: int) -> str | None:
     return Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()

@@ -1,6 +1,7 @@
 """Writes on incidents, work orders and crews. Other apps open incidents through here."""
 
 from incidents.models import Priority, Source
+from incidents.services.closing import task_note_hide, task_photo_hide
 from incidents.services.crews import (
     PositionRefused,
     crew_availability_set,
@@ -100,5 +101,7 @@ __all__ = [
     "sla_state_at",
     "sla_watch",
     "task_assign",
+    "task_note_hide",
+    "task_photo_hide",
     "trade_ensure",
 ]

@@ -41,6 +41,8 @@ def tablet(request: HttpRequest) -> HttpResponse:
             # Outlines keep the map readable where no tile server can be reached.
             "communes": hypervisor_selectors.communes_geojson(),
             "map_center": settings.MAP_CENTER,
+            # Times on the tablet are the territory's, whatever the tablet's own setting.
+            "time_zone": settings.TIME_ZONE,
         },
     )
 

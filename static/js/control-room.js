@@ -346,7 +346,10 @@ function renderCrews(layer) {
     item.className = "crew-item";
     item.dataset.availability = f.availability;
     item.tabIndex = 0;
-    const tasks = f.open_tasks ? ` · ${escapeHtml(texts.openTasks.replace("{n}", f.open_tasks))}` : "";
+    // The language's plural rules ("1 tâche ouverte", "2 tâches ouvertes").
+    const plural = new Intl.PluralRules(document.documentElement.lang || "fr").select(f.open_tasks || 0);
+    const openTasks = plural === "one" ? texts.openTasksOne : texts.openTasks;
+    const tasks = f.open_tasks ? ` · ${escapeHtml(openTasks.replace("{n}", f.open_tasks))}` : "";
     item.innerHTML = `<span class="crew-name">${escapeHtml(f.name)}</span>
       <span class="crew-state">${escapeHtml(f.availability_label)}${f.stale ? ` · <em>${escapeHtml(texts.stale)}</em>` : ""}</span>
       <span class="crew-meta">${escapeHtml(f.kind_label)} · ${escapeHtml(f.service)}${tasks}</span>`;

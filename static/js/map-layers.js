@@ -25,6 +25,12 @@ function escapeHtml(value) {
 export { escapeHtml };
 
 function featureHtml(layerLabel, feature) {
+  // A layer may say what its popup shows, in words ([label, value] pairs); else raw fields.
+  if (Array.isArray(feature.popup)) {
+    const lines = feature.popup.filter(([, value]) => value !== null && value !== "")
+      .map(([label, value]) => `<div class="popup-line"><span>${escapeHtml(label)}</span> ${escapeHtml(value)}</div>`).join("");
+    return `<div class="popup-title">${escapeHtml(layerLabel)} · ${escapeHtml(feature.name ?? feature.title ?? feature.id)}</div>${lines}`;
+  }
   const rows = Object.entries(feature)
     .filter(([key, value]) => !["lat", "lon", "id", "geometry"].includes(key) && value !== null && value !== "" && typeof value !== "object")
     .slice(0, 8)

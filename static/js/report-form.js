@@ -203,3 +203,33 @@ placeSearch.addEventListener("blur", () => setTimeout(closeResults, 150));
 // Announce problems (or the duplicate prompt) first: focus moves to them on load.
 const summary = document.getElementById("error-summary") || document.getElementById("duplicates");
 if (summary) summary.focus();
+
+// Photos: refused here when too large or too many, before anything is uploaded (a phone
+// on a slow network would otherwise send megabytes for nothing). The server checks again.
+const photoInput = document.getElementById("id_photos");
+const photoCheck = document.getElementById("photos-check");
+const sizeFormat = new Intl.NumberFormat(document.documentElement.lang || "fr", {
+  style: "unit", unit: "megabyte", maximumFractionDigits: 1,
+});
+function megabytes(bytes) {
+  return sizeFormat.format(bytes / (1024 * 1024));  // "2,5 Mo", "2.5 MB"
+}
+if (photoInput && photoCheck) {
+  photoInput.addEventListener("change", () => {
+    const limit = Number(photoInput.dataset.maxBytes);
+    const room = Number(photoInput.dataset.maxCount) - Number(photoInput.dataset.staged || 0);
+    const files = [...photoInput.files];
+    const large = files.find((file) => file.size > limit);
+    let problem = "";
+    if (large) {
+      problem = texts.photoTooLarge.replace("{name}", large.name)
+        .replace("{size}", megabytes(large.size)).replace("{limit}", megabytes(limit));
+    } else if (files.length > room) {
+      problem = texts.photoTooMany.replace("{count}", photoInput.dataset.maxCount);
+    }
+    photoCheck.textContent = problem;
+    photoCheck.hidden = !problem;
+    photoInput.setAttribute("aria-invalid", problem ? "true" : "false");
+    if (problem) photoInput.value = "";
+  });
+}

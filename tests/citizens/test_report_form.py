@@ -49,10 +49,10 @@ def test_a_half_given_location_is_refused_beside_the_map_and_keeps_the_text(
     assert not Incident.objects.exists()
 
 
-def test_a_place_outside_the_territory_is_refused(client, english, reference_configuration) -> None:
-    response = client.post(
-        "/signaler/", valid_report(lat="48.8566", lon="2.3522"), HTTP_ACCEPT_LANGUAGE="en"
-    )
+def test_a_place_outside_the_territory_is_refused(
+    english_visitor, client, english, reference_configuration
+) -> None:
+    response = client.post("/signaler/", valid_report(lat="48.8566", lon="2.3522"))
     assert response.status_code == 400
     assert "outside the territory" in response.content.decode()
     assert not Report.objects.exists()
@@ -69,10 +69,10 @@ def test_validation_messages_are_in_french_by_default(client, reference_configur
     assert escape(french % {"limit_value": 10}) in page
 
 
-def test_validation_messages_follow_the_browser_language(client, reference_configuration) -> None:
-    response = client.post(
-        "/signaler/", valid_report(description="hole"), HTTP_ACCEPT_LANGUAGE="en"
-    )
+def test_validation_messages_follow_the_language_chosen_on_the_site(
+    english_visitor, client, reference_configuration
+) -> None:
+    response = client.post("/signaler/", valid_report(description="hole"))
     assert "Give a little more detail (at least 10 characters)." in response.content.decode()
 
 
@@ -97,11 +97,9 @@ def test_malformed_fields_are_refused_without_storing_anything(
 
 
 def test_a_contact_without_consent_is_refused_beside_the_consent_box(
-    client, english, reference_configuration
+    english_visitor, client, english, reference_configuration
 ) -> None:
-    response = client.post(
-        "/signaler/", valid_report(contact_email="ana@example.org"), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post("/signaler/", valid_report(contact_email="ana@example.org"))
     assert response.status_code == 400
     assert 'id="consent-error"' in response.content.decode()
     assert not Report.objects.exists()
@@ -143,12 +141,11 @@ def test_a_photo_chosen_before_an_error_is_kept_for_the_next_try(
 
 
 def test_a_refused_photo_is_named_beside_the_photo_field_and_nothing_is_saved(
-    client, english, reference_configuration
+    english_visitor, client, english, reference_configuration
 ) -> None:
     response = client.post(
         "/signaler/",
         {**valid_report(), "photos": upload("notes.jpg", b"not an image at all")},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -177,7 +174,7 @@ def test_a_report_is_stored_with_its_photos_or_not_at_all(
 
 
 def test_the_photo_position_suggests_the_pin_only_with_consent(
-    client, english, reference_configuration
+    english_visitor, client, english, reference_configuration
 ) -> None:
     photo = image_bytes(gps=(47.3265, 5.0383))
     without = client.post(
@@ -192,7 +189,6 @@ def test_the_photo_position_suggests_the_pin_only_with_consent(
             **valid_report(lat="", lon="", photo_position="on", form_token="f" * 32),
             "photos": upload(content=photo),
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert with_consent.status_code == 200
     page = with_consent.content.decode()
@@ -208,15 +204,12 @@ def test_a_filled_honeypot_stores_nothing(client, reference_configuration) -> No
 
 
 def test_a_client_sending_too_many_reports_is_told_to_wait(
-    client, settings, english, reference_configuration
+    english_visitor, client, settings, english, reference_configuration
 ) -> None:
     settings.CITIZENS_RATE_LIMIT = "2/h"
-    statuses = [
-        client.post("/signaler/", valid_report(), HTTP_ACCEPT_LANGUAGE="en").status_code
-        for _attempt in range(3)
-    ]
+    statuses = [client.post("/signaler/", valid_report()).status_code for _attempt in range(3)]
     assert statuses[:2] != [429, 429]
-    last = client.post("/signaler/", valid_report(), HTTP_ACCEPT_LANGUAGE="en")
+    last = client.post("/signaler/", valid_report())
     assert last.status_code == 429
     assert "Too many reports" in last.content.decode()
 

@@ -108,7 +108,7 @@ def _send_report(session: requests.Session, server: AsgiServer, **files: Any) ->
             "submit_anyway": "1",
         },
         files=files,
-        headers={"Accept-Language": "en"},
+        cookies={"django_language": "en"},
         allow_redirects=False,
         timeout=30,
     )

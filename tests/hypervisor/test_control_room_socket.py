@@ -94,7 +94,6 @@ def test_a_reconnecting_screen_receives_only_what_it_missed(
     received = async_to_sync(conversation)()
     assert all(message["type"] == "delta" for message in received[:-1])
     missed = [m["event"]["kind"] for m in received[:-1] if m["seq"] > last_seen]
-    # Routing dispatches the crew on duty: its task follows the two incident events.
     assert missed == ["incident.opened", "incident.routed", "task.changed"]
     # A few events just before the screen's last one are sent again: one that committed
     # late, with a lower id, is not lost.

@@ -43,8 +43,10 @@ def test_the_right_password_logs_in(client, operator) -> None:
     assert client.get("/controle/").status_code == 200
 
 
-def test_a_wrong_password_is_refused_with_the_usual_message(client, operator, english) -> None:
-    response = log_in(client, operator.username, WRONG, HTTP_ACCEPT_LANGUAGE="en")
+def test_a_wrong_password_is_refused_with_the_usual_message(
+    english_visitor, client, operator, english
+) -> None:
+    response = log_in(client, operator.username, WRONG)
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
 
@@ -72,9 +74,11 @@ def test_the_lockout_message_is_in_french_by_default(client, operator) -> None:
     assert french % {"minutes": 15} in response.content.decode()
 
 
-def test_the_lockout_message_is_in_english_for_english_browsers(client, operator) -> None:
+def test_the_lockout_message_is_in_english_for_visitors_who_chose_english(
+    english_visitor, client, operator
+) -> None:
     for _ in range(6):
-        response = log_in(client, operator.username, WRONG, HTTP_ACCEPT_LANGUAGE="en")
+        response = log_in(client, operator.username, WRONG)
     assert "Too many failed login attempts. Try again in 15 minutes" in response.content.decode()
 
 

@@ -64,14 +64,14 @@ def test_activity_pushes_the_idle_timeout_back(client, operator, territory, cloc
 
 
 def test_a_session_ends_after_twelve_hours_however_active(
-    client, operator, territory, clock, english
+    english_visitor, client, operator, territory, clock, english
 ) -> None:
     client.force_login(operator)
     for _ in range(35):
         clock.shift(timedelta(minutes=20))
         assert client.get("/controle/").status_code == 200
     clock.shift(timedelta(minutes=20))  # 12 h since the login
-    response = client.get("/controle/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/controle/", follow=True)
     assert response.redirect_chain[0] == ("/connexion/?next=/controle/", 302)
     assert "maximum length of 12 hours" in response.content.decode()
 

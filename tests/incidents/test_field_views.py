@@ -218,3 +218,17 @@ def test_reopening_an_open_incident_is_a_conflict(client, operator, open_inciden
     client.force_login(operator)
     response = client.post(reverse("incident-action", args=[incident.pk, "reopen"]), {})
     assert response.status_code == 409
+
+
+def test_a_task_names_the_nearest_address_of_the_gazetteer(open_incident, lighting_crew) -> None:
+    from hypervisor import services as hypervisor_services
+    from hypervisor.places import StreetRecord
+    from incidents.selectors import crew_task_list
+
+    hypervisor_services.places_set_demo_streets(
+        streets=[StreetRecord(commune_insee="21231", street="Place Darcy", lat=47.3226, lon=5.0318)]
+    )
+    open_incident()
+    assert [task["address"] for task in crew_task_list(crew=lighting_crew)] == [
+        "Place Darcy, Dijon"
+    ]

@@ -73,3 +73,16 @@ def test_the_tablet_list_puts_emergencies_first(open_incident, lighting_crew) ->
     open_incident("eclairage-cable", at=(47.3300, 5.0400))
     listed = selectors.crew_task_list(crew=lighting_crew)
     assert [task["priority"] for task in listed] == ["emergency", "normal"]
+
+
+def test_a_crews_popup_names_its_own_state_in_words(lighting_crew, english) -> None:
+    from incidents.models import Crew
+
+    lighting_crew.position_at = timezone.now()
+    lighting_crew.save()
+    fresh = dict(selectors.crew_map_feature(Crew.objects.get(pk=lighting_crew.pk))["popup"])
+    assert fresh["State"] == "Available"
+    lighting_crew.position_at = timezone.now() - timedelta(days=1)
+    lighting_crew.save()
+    old = dict(selectors.crew_map_feature(Crew.objects.get(pk=lighting_crew.pk))["popup"])
+    assert old["State"] == "Available, position out of date"

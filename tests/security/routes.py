@@ -69,6 +69,13 @@ def admin_routes() -> list[tuple[str, URLPattern]]:
 
 # How to fill the parameters of each route that has some, from the world. A new route with
 # parameters must be added here: the matrix fails on a route it cannot fill.
+def _task_photo(world: World) -> Any:
+    """A crew's photo on the world's task (the file itself is not needed to hide it)."""
+    from incidents.models import TaskPhoto
+
+    return TaskPhoto.objects.get_or_create(task=world.task, defaults={"image": "tasks/x.jpg"})[0]
+
+
 FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "layer-tile": lambda w: {"name": "lighting"},
     "alarm-acknowledge": lambda w: {"alarm_id": w.alarm.pk},
@@ -79,6 +86,7 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "crisis-member": lambda w: {"crisis_id": w.crisis.pk},
     "crisis-close": lambda w: {"crisis_id": w.crisis.pk},
     "field-task-detail": lambda w: {"task_id": w.task.pk},
+    "field-task-citizen-photos": lambda w: {"task_id": w.task.pk},
     "task-assign": lambda w: {"task_id": w.task.pk},
     "incident-action": lambda w: {"incident_id": str(w.incident.pk), "action": "close"},
     "incident-page": lambda w: {"incident_id": w.incident.pk},
@@ -89,6 +97,8 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "report-fix-answer": lambda w: {"token": w.report.token},
     "report-photo-hide": lambda w: {"photo_id": w.photo.pk},
     "report-contact-hide": lambda w: {"report_id": w.report.pk},
+    "task-note-hide": lambda w: {"task_id": w.task.pk},
+    "task-photo-hide": lambda w: {"photo_id": _task_photo(w).pk},
     "open311-discovery": lambda w: {"fmt": "json"},
     "open311-services": lambda w: {"fmt": "xml"},
     "open311-service": lambda w: {"service_code": w.report.category_code, "fmt": "json"},

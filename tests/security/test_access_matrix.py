@@ -60,6 +60,7 @@ REFUSED_BY_DESIGN = {
 REVIEWED_PUBLIC = {
     *("healthz", "readyz", "set_language", "home", "login", "logout"),
     *("login-code", "admin-login"),
+    "api-index",
     *("api-schema", "api-docs", "field-service-worker", "field-manifest"),
     *("report", "report-place-search", "report-tracking", "report-fix-answer"),
     *("open311", "open311-discovery", "open311-services", "open311-service"),

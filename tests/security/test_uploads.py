@@ -13,6 +13,7 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -22,15 +23,21 @@ from tests.security.corpus import Upload, assert_cleaned, corpus
 from tests.security.world import World
 
 CORPUS = corpus()
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _file(upload: Upload) -> SimpleUploadedFile:
     return SimpleUploadedFile(upload.name, upload.content, upload.content_type)
 
 
+def _english_client() -> Client:
+    """A visitor who chose English on the site (the browser's Accept-Language is not read)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def _report_form(upload: Upload):  # type: ignore[no-untyped-def]
-    return Client().post(
+    return _english_client().post(
         "/signaler/",
         {
             "category": "voirie-obstacle",
@@ -40,12 +47,11 @@ def _report_form(upload: Upload):  # type: ignore[no-untyped-def]
             "submit_anyway": "1",
             "photos": [_file(upload)],
         },
-        **ENGLISH,
     )
 
 
 def _tablet(world: World, upload: Upload):  # type: ignore[no-untyped-def]
-    client = Client()
+    client = _english_client()
     client.force_login(world.users["field_agent"])
     return client.post(
         "/api/v1/field/actions/",
@@ -56,7 +62,6 @@ def _tablet(world: World, upload: Upload):  # type: ignore[no-untyped-def]
             "note": "Réparé",
             "photos": [_file(upload)],
         },
-        **ENGLISH,
     )
 
 

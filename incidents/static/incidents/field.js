@@ -16,6 +16,21 @@ const CACHE_KEY = "ondijon-field-tasks";
 const tasks = new Map();
 let selected = null;
 
+const lang = document.documentElement.lang || "fr";
+const timeZone = app.dataset.timeZone || undefined;
+const kilometres = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+function when(iso) {
+  return new Date(iso).toLocaleString(lang, { dateStyle: "short", timeStyle: "short", timeZone });
+}
+function distanceText(task) {
+  return task.distance_m == null ? "" : texts.distance.replace("{km}", kilometres.format(task.distance_m / 1000));
+}
+function navigationUrl(task) {
+  // geo: opens the device's own navigation app (Android); the label names the place.
+  const label = encodeURIComponent(task.address || task.reference);
+  return `geo:${task.lat},${task.lon}?q=${task.lat},${task.lon}(${label})`;
+}
+
 function escapeHtml(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
@@ -68,11 +83,11 @@ function render() {
       item.dataset.priority = task.priority;
       item.dataset.status = task.status;
       item.tabIndex = 0;
-      const distance = task.distance_m == null ? "" : ` · ${texts.distance.replace("{km}", (task.distance_m / 1000).toFixed(1))}`;
+      const distance = task.distance_m == null ? "" : ` · ${distanceText(task)}`;
       item.innerHTML = `<span class="task-rank">${index + 1}</span>
         <span class="task-title">${escapeHtml(task.category)}</span>
         <span class="task-sla${task.overdue ? " is-late" : ""}">${escapeHtml(slaText(task))}</span>
-        <span class="task-meta">${escapeHtml(task.priority_label)} · ${escapeHtml(task.trade)} · ${escapeHtml(task.commune)}${escapeHtml(distance)}</span>
+        <span class="task-meta">${task.address ? `<span class="task-address">${escapeHtml(task.address)}</span> · ` : ""}${escapeHtml(task.priority_label)} · ${escapeHtml(task.trade)} · ${escapeHtml(task.commune)}${escapeHtml(distance)}</span>
         <span class="task-status" data-status="${escapeHtml(task.status)}">${escapeHtml(task.status_label)}</span>
         ${task.blocked_by ? `<span class="task-blocked">${escapeHtml(texts.blockedBy.replace("{trade}", task.blocked_by.trade).replace("{reference}", task.blocked_by.reference))}</span>` : ""}`;
       item.addEventListener("click", () => select(task.id));
@@ -81,13 +96,22 @@ function render() {
     }));
   }
   const bounds = [];
-  for (const task of items) {
-    if (task.lat == null) continue;
-    const colour = PRIORITY_COLOURS[task.priority] ?? PRIORITY_COLOURS.normal;
-    L.circleMarker([task.lat, task.lon], { radius: 10, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 2 })
+  items.forEach((task, index) => {
+    if (task.lat == null) return;
+    // Numbered like the list, coloured by priority.
+    // Colours come from the stylesheet: the page's CSP refuses inline styles.
+    const priority = PRIORITY_COLOURS[task.priority] ? task.priority : "normal";
+    const icon = L.divIcon({
+      className: `task-marker task-marker-${priority}${task.id === selected ? " is-selected" : ""}`,
+      html: `<span>${index + 1}</span>`,
+      iconSize: [32, 32],
+      iconAnchor: [16, 16],
+    });
+    const title = texts.taskMarker.replace("{n}", index + 1).replace("{category}", task.category);
+    L.marker([task.lat, task.lon], { icon, title, alt: title, keyboard: true })
       .on("click", () => select(task.id)).addTo(markers);
     bounds.push([task.lat, task.lon]);
-  }
+  });
   if (bounds.length && selected === null) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
   if (selected !== null && !tasks.has(selected)) { selected = null; detail.hidden = true; }
 }
@@ -111,7 +135,9 @@ async function select(id) {
   detail.hidden = false;
   detail.dataset.taskId = id;
   detail.innerHTML = `<h2>${escapeHtml(task.category)} <small>${escapeHtml(task.reference)}</small></h2>
-    <p class="task-sla${task.overdue ? " is-late" : ""}">${escapeHtml(slaText(task))} · ${escapeHtml(task.priority_label)}</p>
+    <p class="task-sla${task.overdue ? " is-late" : ""}">${escapeHtml(slaText(task))} · ${escapeHtml(task.priority_label)}${task.distance_m == null ? "" : ` · ${escapeHtml(distanceText(task))}`}</p>
+    <p class="task-where"><strong>${escapeHtml(task.address || task.commune)}</strong>${task.address && task.commune && !task.address.endsWith(task.commune) ? ` · ${escapeHtml(task.commune)}` : ""}
+    ${task.lat != null ? `<a class="button navigate" data-testid="navigate" href="${escapeHtml(navigationUrl(task))}">${escapeHtml(texts.navigate)}</a>` : ""}</p>
     <p>${escapeHtml(task.description)}</p>
     ${task.blocked_by ? `<p class="task-blocked">${escapeHtml(texts.blockedBy.replace("{trade}", task.blocked_by.trade).replace("{reference}", task.blocked_by.reference))}</p>` : ""}
     <div class="action-bar">${actionButtons(task)}</div>
@@ -125,9 +151,16 @@ async function select(id) {
     const response = await fetch(`/api/v1/field/tasks/${id}/`, { credentials: "same-origin" });
     if (!response.ok || selected !== id) return;
     const full = await response.json();
-    document.getElementById("task-extra").innerHTML = `<h3>${escapeHtml(texts.history)}</h3>
-      <ol class="task-history">${full.history.map((h) => `<li><time>${new Date(h.at).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" })}</time> ${escapeHtml(h.label)} ${escapeHtml(h.who)} ${h.note ? `— ${escapeHtml(h.note)}` : ""}</li>`).join("")}</ol>
-      ${full.photos.length ? `<h3>${escapeHtml(texts.photos)}</h3><div class="task-photos">${full.photos.map((src) => `<img src="${escapeHtml(src)}" alt="">`).join("")}</div>` : ""}`;
+    const fromCitizens = await fetch(`/api/v1/field/tasks/${id}/citizen-photos/`, { credentials: "same-origin" })
+      .then((answer) => (answer.ok ? answer.json() : { photos: [] })).catch(() => ({ photos: [] }));
+    if (selected !== id) return;
+    const notes = full.operator_notes || [];
+    document.getElementById("task-extra").innerHTML = `
+      ${fromCitizens.photos.length ? `<h3>${escapeHtml(texts.citizenPhotos)}</h3><div class="task-photos" data-testid="citizen-photos">${fromCitizens.photos.map((photo, n) => `<a href="${escapeHtml(photo.url)}" target="_blank" rel="noopener"><img src="${escapeHtml(photo.url)}" alt="${escapeHtml(texts.citizenPhoto.replace("{n}", n + 1))}"></a>`).join("")}</div>` : ""}
+      ${notes.length ? `<h3>${escapeHtml(texts.operatorNotes)}</h3><ul class="task-notes" data-testid="operator-notes">${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>` : ""}
+      <h3>${escapeHtml(texts.history)}</h3>
+      <ol class="task-history">${full.history.map((h) => `<li><time datetime="${escapeHtml(h.at)}">${escapeHtml(when(h.at))}</time> ${escapeHtml(h.label)} ${escapeHtml(h.who)} ${h.note ? `— ${escapeHtml(h.note)}` : ""}</li>`).join("")}</ol>
+      ${full.photos.length ? `<h3>${escapeHtml(texts.photos)}</h3><div class="task-photos">${full.photos.map((src, n) => `<img src="${escapeHtml(src)}" alt="${escapeHtml(texts.crewPhoto.replace("{n}", n + 1))}">`).join("")}</div>` : ""}`;
   } catch (error) { /* offline: the summary above is what the tablet has */ }
 }
 
@@ -213,7 +246,8 @@ function openDialog(name, task) {
 async function showQueue() {
   const pending = await queue.all();
   queueStatus.hidden = pending.length === 0;
-  queueStatus.textContent = texts.queued.replace("{n}", pending.length);
+  const waiting = new Intl.PluralRules(lang).select(pending.length) === "one" ? texts.queuedOne : texts.queued;
+  queueStatus.textContent = waiting.replace("{n}", pending.length);
 }
 
 async function flush() {
@@ -260,6 +294,39 @@ share.addEventListener("change", () => {
   else { localStorage.removeItem("ondijon-share-position"); if (watch !== null) navigator.geolocation.clearWatch(watch); }
 });
 
+// A notice (and a short tone, if the agent turned sounds on) when the crew's tasks change.
+const notice = document.getElementById("field-notice");
+const sound = document.getElementById("sound-alerts");
+sound.checked = localStorage.getItem("ondijon-sound-alerts") === "yes";
+sound.addEventListener("change", () => {
+  if (sound.checked) localStorage.setItem("ondijon-sound-alerts", "yes");
+  else localStorage.removeItem("ondijon-sound-alerts");
+});
+function beep() {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.4);
+  } catch { /* no audio on this device */ }
+}
+let noticeTimer = null;
+function notify(template, task) {
+  notice.textContent = template.replace("{category}", task.category).replace("{reference}", task.reference);
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 15000);
+  if (sound.checked) beep();
+}
+
+// The map fills its pane whatever the orientation: Leaflet is told when the pane changes.
+new ResizeObserver(() => map.invalidateSize()).observe(document.getElementById("field-map"));
+
 // Start from what the page brought (or what the tablet kept), then go live.
 const initial = JSON.parse(document.getElementById("initial-tasks").textContent);
 const kept = navigator.onLine ? null : JSON.parse(localStorage.getItem(CACHE_KEY) || "null");
@@ -276,8 +343,14 @@ new LiveSocket("/ws/field/", {
       render();
       flush();
     } else if (message.type === "task") {
-      if (message.op === "remove") tasks.delete(message.id);
-      else tasks.set(message.id, message.task);
+      const before = tasks.get(message.id);
+      if (message.op === "remove") {
+        tasks.delete(message.id);
+        if (before) notify(texts.taskRemoved, before);
+      } else {
+        tasks.set(message.id, message.task);
+        if (!before) notify(texts.taskAdded, message.task);
+      }
       render();
       if (selected === message.id && tasks.has(message.id)) select(message.id);
     }
