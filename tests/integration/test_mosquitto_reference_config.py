@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -29,11 +30,14 @@ USERS = {"ondijon-bridge": "bridge-secret", "carrefours": "gw-secret", "feux": "
 
 @pytest.fixture
 def reference_broker(tmp_path: Path) -> Iterator[int]:
-    mosquitto, passwd = shutil.which("mosquitto", path="/usr/sbin:/usr/bin"), shutil.which(
-        "mosquitto_passwd"
+    mosquitto, passwd = (
+        shutil.which("mosquitto", path="/usr/sbin:/usr/bin"),
+        shutil.which("mosquitto_passwd"),
     )
     if not mosquitto or not passwd:
         unavailable("needs the mosquitto and mosquitto_passwd programs")
+    assert mosquitto
+    assert passwd
     port = free_port()
     config = (DEPLOY / "mosquitto.conf").read_text(encoding="utf-8")
     config = config.replace("listener 1883", f"listener {port} 127.0.0.1")
@@ -68,10 +72,14 @@ def reference_broker(tmp_path: Path) -> Iterator[int]:
         process.wait(timeout=5)
 
 
-def _connect(port: int, user: str | None, password: str | None) -> tuple[mqtt.Client, object]:
+def _connect(port: int, user: str | None, password: str | None) -> tuple[mqtt.Client, Any]:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-    outcome: dict[str, object] = {}
-    client.on_connect = lambda c, u, flags, reason, props: outcome.setdefault("reason", reason)
+    outcome: dict[str, Any] = {}
+
+    def on_connect(client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        outcome.setdefault("reason", reason)
+
+    client.on_connect = on_connect
     if user:
         client.username_pw_set(user, password)
     client.connect("127.0.0.1", port)
@@ -85,11 +93,13 @@ def _connect(port: int, user: str | None, password: str | None) -> tuple[mqtt.Cl
 def test_an_anonymous_publisher_is_refused_by_the_reference_broker(reference_broker) -> None:
     client, reason = _connect(reference_broker, None, None)
     client.loop_stop()
-    assert reason is not None and reason.is_failure  # type: ignore[attr-defined]
+    assert reason is not None
+    assert reason.is_failure
     gateway, accepted = _connect(reference_broker, "carrefours", "gw-secret")
     gateway.loop_stop()
     gateway.disconnect()
-    assert accepted is not None and not accepted.is_failure  # type: ignore[attr-defined]
+    assert accepted is not None
+    assert not accepted.is_failure
 
 
 def test_a_gateway_cannot_publish_in_another_gateways_name(reference_broker) -> None:

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def bridge(broker):  # type: ignore[no-untyped-def]  # noqa: F811
+def bridge(broker):  # noqa: F811
     prefix = f"ondijon-test/{uuid.uuid4().hex[:8]}"
     bridge = MqttBridge(url=f"mqtt://{BROKER[0]}:{BROKER[1]}", topic=prefix, flush_seconds=0.1)
     bridge.start()
@@ -35,7 +35,7 @@ def bridge(broker):  # type: ignore[no-untyped-def]  # noqa: F811
 
 
 @pytest.fixture
-def crossroad(db):  # type: ignore[no-untyped-def]
+def crossroad(db):
     CrossroadFactory(reference="CAR-MQTT")
     gateway_create(name="carrefours")
 
@@ -86,7 +86,7 @@ def test_a_nan_reading_on_a_real_gateway_is_refused_and_the_rest_of_the_flush_ke
 
 
 @pytest.fixture
-def faulty_asset_type():  # type: ignore[no-untyped-def]
+def faulty_asset_type():
     """An app whose handler fails on one value: a bug the validation cannot foresee."""
 
     def apply(readings: list[Reading], *, now: object) -> HandlerOutcome:
