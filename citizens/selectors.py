@@ -18,6 +18,7 @@ from citizens.models import (
     QuickAnswer,
     Report,
     ReportPhoto,
+    StagedPhoto,
 )
 from hypervisor import selectors as hypervisor_selectors
 from incidents import selectors as incident_selectors
@@ -239,3 +240,15 @@ def call_statistics(*, day: date) -> list[dict[str, Any]]:
 
 def recent_calls(*, limit: int = 10) -> QuerySet[CallLog]:
     return CallLog.objects.select_related("report")[:limit]
+
+
+def citizen_photo_servable(*, name: str, include_hidden: bool) -> bool:
+    """Whether the stored file `name` is a citizen's photo that may be shown.
+
+    A report's photo keeps the file its form staged, so both folders hold report photos:
+    one that belongs to a report follows moderation; one still staged is its form's own.
+    """
+    report_photos = ReportPhoto.objects.filter(image=name)
+    if report_photos.exists():
+        return include_hidden or report_photos.filter(hidden=False).exists()
+    return StagedPhoto.objects.filter(image=name).exists()

@@ -114,3 +114,33 @@ def test_the_worker_reads_the_urgent_queue_before_the_ordinary_one():
     command = _compose()["services"]["worker"]["command"]
     queues = command[command.index("-Q") + 1].split(",")
     assert queues == [settings.CELERY_URGENT_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE]
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "ondijon.conf"
+
+
+def test_the_web_service_counts_limits_per_client_behind_the_proxy():
+    """Replays 'everyone is one address': the compose file configured no client header."""
+    from hypervisor.client_address import meta_key
+
+    web = _compose()["services"]["web"]["environment"]
+    header = web["ONDIJON_CLIENT_IP_HEADER"]
+    assert header.startswith("${ONDIJON_CLIENT_IP_HEADER:-")
+    default = header.removeprefix("${ONDIJON_CLIENT_IP_HEADER:-").removesuffix("}")
+    # The reference proxy replaces that very header with the address it sees.
+    directives = NGINX_CONF.read_text(encoding="utf-8")
+    assert f"proxy_set_header {default} $remote_addr;" in directives
+    assert meta_key(default) == "HTTP_X_FORWARDED_FOR"
+
+
+def test_the_reference_proxy_serves_no_media_volume():
+    """Replays the hidden photo still served: the docs had the proxy serve all of /media/."""
+    directives = [
+        line.split("#", 1)[0].strip() for line in NGINX_CONF.read_text(encoding="utf-8").split("\n")
+    ]
+    assert "location / {" in directives  # positive control: the file is read
+    assert not [
+        line for line in directives if line.startswith(("alias", "root", "location /media"))
+    ]
+    readme = README.read_text(encoding="utf-8")
+    assert "serve `/media/` from the media volume" not in readme

@@ -15,6 +15,7 @@ from incidents.selectors.field import (
     task_detail,
     task_feature,
     task_for_crew,
+    task_photo_exists,
 )
 from incidents.selectors.kpis import KPIS
 from incidents.selectors.layers import CrewLayer, IncidentLayer, crew_map_feature
@@ -66,4 +67,5 @@ __all__ = [
     "task_detail",
     "task_feature",
     "task_for_crew",
+    "task_photo_exists",
 ]

@@ -47,7 +47,7 @@ POISONS = {
 
 
 @pytest.fixture
-def crossroad(db):  # type: ignore[no-untyped-def]
+def crossroad(db):
     return CrossroadFactory(reference="CAR-001")
 
 
