@@ -424,6 +424,9 @@ LOGIN_LOCKOUT_SECONDS = config.integer("ONDIJON_LOGIN_LOCKOUT_SECONDS", 900, min
 SESSION_IDLE_SECONDS = 60 * config.integer("ONDIJON_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_SECONDS = 3600 * config.integer("ONDIJON_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# How often an open staff socket checks that its session has not expired (logout,
+# deactivation and role changes close it at once).
+SOCKET_SESSION_CHECK_SECONDS = config.integer("ONDIJON_SOCKET_SESSION_CHECK_SECONDS", 60, minimum=1)
 # Second factor (TOTP): optional for everyone, required for these roles ("superuser" too).
 OTP_REQUIRED_FOR = config.items("ONDIJON_OTP_REQUIRED_FOR", default=[])
 OTP_TOTP_ISSUER = f"OnDijon {TERRITORY_NAME}"
