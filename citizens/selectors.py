@@ -122,7 +122,7 @@ def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | 
 
     Any source counts; the nearest wins.
     """
-    if lat is None or lon is None:
+    if lat is None or lon is None or is_fallback_location(lat=lat, lon=lon):
         return None
     nearby = incident_selectors.incident_list_open_near(
         category_code=category_code,
@@ -131,7 +131,23 @@ def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | 
         radius_m=duplicate_radius_m(category_code=category_code),
         since=timezone.now() - timedelta(hours=settings.CITIZENS_DUPLICATE_WINDOW_HOURS),
     )
-    return nearby[0]["incident_id"] if nearby else None
+    for row in nearby:
+        located = Report.objects.filter(incident_id=row["incident_id"]).values("lat", "lon").first()
+        if located is None or located["lat"] is None or located["lon"] is None:
+            return row["incident_id"]  # opened by staff or equipment: a real location
+        if not is_fallback_location(lat=located["lat"], lon=located["lon"]):
+            return row["incident_id"]
+    return None
+
+
+def is_fallback_location(*, lat: float, lon: float) -> bool:
+    """Whether the point is a commune's stand-in point (the phone portal's "Commune" choice).
+
+    Such a point says only which commune, not where: two problems placed there may be
+    streets apart, so they are never linked as duplicates.
+    """
+    point = (round(lat, 6), round(lon, 6))
+    return any((place["lat"], place["lon"]) == point for place in places())
 
 
 def contacts_to_notify(*, incident_id: int) -> list[tuple[str, str, str]]:
