@@ -48,6 +48,11 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _exact(request: HttpRequest) -> bool:
+    """Exact positions and times only for client applications holding an API key."""
+    return request.GET.get("api_key", "") in settings.OPEN311_API_KEYS
+
+
 def _check_format(fmt: str) -> str | None:
     return fmt if fmt in FORMATS else None
 
@@ -106,10 +111,10 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     statuses = {value for value in request.GET.get("status", "").split(",") if value}
     if statuses - {"open", "closed"}:
         return _error(fmt, 400, _("status must be open or closed."))
-    base = _base_url(request)
+    base, exact = _base_url(request), _exact(request)
     documents = []
     for report in reports[:MAX_RESULTS]:
-        document = open311.service_request(report, base_url=base)
+        document = open311.service_request(report, base_url=base, exact=exact)
         if document and (not statuses or document["status"] in statuses):
             documents.append(document)
     return _respond(fmt, "service_requests", documents)
@@ -198,7 +203,11 @@ def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
     report = Report.objects.filter(reference=request_id).first()
-    document = open311.service_request(report, base_url=_base_url(request)) if report else None
+    document = (
+        open311.service_request(report, base_url=_base_url(request), exact=_exact(request))
+        if report
+        else None
+    )
     if document is None:
         return _error(fmt, 404, _("Unknown service_request_id %(id)s.") % {"id": request_id})
     return _respond(fmt, "service_requests", [document])
