@@ -420,6 +420,10 @@ else:
 LOGIN_ATTEMPTS_PER_USERNAME = config.integer("ONDIJON_LOGIN_ATTEMPTS", 5, minimum=1)
 LOGIN_ATTEMPTS_PER_ADDRESS = config.integer("ONDIJON_LOGIN_ATTEMPTS_PER_ADDRESS", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = config.integer("ONDIJON_LOGIN_LOCKOUT_SECONDS", 900, minimum=10)
+# Past the per-username limit, the first delay between checked attempts (it doubles after
+# each failure, up to the lockout window); an address the user logged in from is exempt.
+LOGIN_DELAY_SECONDS = config.integer("ONDIJON_LOGIN_DELAY_SECONDS", 30, minimum=1)
+LOGIN_USUAL_ADDRESS_DAYS = config.integer("ONDIJON_LOGIN_USUAL_ADDRESS_DAYS", 90, minimum=1)
 # Staff sessions end after this long without a request, and this long after login whatever.
 SESSION_IDLE_SECONDS = 60 * config.integer("ONDIJON_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_SECONDS = 3600 * config.integer("ONDIJON_SESSION_MAX_HOURS", 12, minimum=1)
