@@ -18,12 +18,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from hypervisor.lifespan import LifespanHandler  # noqa: E402
 from hypervisor.security.sessions import StaffSessionWebSocketMiddleware  # noqa: E402
+from ondijon.concurrency import ConcurrencyLimit  # noqa: E402
 from ondijon.routing import websocket_urlpatterns  # noqa: E402
 
 application = LifespanHandler(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": ConcurrencyLimit(django_asgi_app),
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(
                     StaffSessionWebSocketMiddleware(URLRouter(websocket_urlpatterns))

@@ -498,6 +498,15 @@ CITIZENS_MAX_PHOTOS = 3
 # Per-client limit on submissions (web form, Open311 POST), django-ratelimit syntax; short
 # windows stop floods without blocking many phones behind one carrier address for long.
 CITIZENS_RATE_LIMIT = config.string("ONDIJON_CITIZEN_RATE_LIMIT", default="30/10m")
+# Requests running at once per server process (ondijon/concurrency.py): anonymous writes
+# (reports, Open311 posts) in their own small lane, everything else in another. Each runs
+# with a database connection of its own: keep the sum under what the database (or
+# PgBouncer's pool) gives each process. Further requests wait their turn.
+HTTP_PUBLIC_WRITE_CONCURRENCY = config.integer(
+    "ONDIJON_HTTP_PUBLIC_WRITE_CONCURRENCY", 4, minimum=1
+)
+HTTP_CONCURRENCY = config.integer("ONDIJON_HTTP_CONCURRENCY", 16, minimum=1)
+HTTP_PUBLIC_WRITE_PATHS = ("/signaler/", "/open311/", "/suivi/", "/opendata/cle-api/")
 # Address search on the report form, per client: enough for typing, not for harvesting.
 CITIZENS_PLACE_SEARCH_RATE = "120/m"
 # Behind a reverse proxy, the header it writes the client's address in (X-Forwarded-For,

@@ -100,7 +100,9 @@ def test_application_services_run_in_production_mode_against_the_compose_service
         environment = service["environment"]
         assert service["env_file"] == ".env", name
         assert environment["DJANGO_DEBUG"] == "false", name
-        assert "@postgres:5432/" in environment["DATABASE_URL"], name
+        # The web service goes through the pooler; the others hold few, long connections.
+        database = "@pgbouncer:6432/" if name == "web" else "@postgres:5432/"
+        assert database in environment["DATABASE_URL"], name
         assert environment["REDIS_URL"].startswith("redis://redis:6379/"), name
 
 
@@ -144,3 +146,13 @@ def test_the_reference_proxy_serves_no_media_volume():
     ]
     readme = README.read_text(encoding="utf-8")
     assert "serve `/media/` from the media volume" not in readme
+
+
+def test_the_web_service_reaches_postgresql_through_a_bounded_pool():
+    """Replays the burst that exhausted PostgreSQL: 200 reports opened 78 connections."""
+    services = _compose()["services"]
+    pooler = services["pgbouncer"]["environment"]
+    assert pooler["POSTGRESQL_HOST"] == "postgres"
+    assert int(pooler["PGBOUNCER_DEFAULT_POOL_SIZE"]) < 100  # PostgreSQL's max_connections
+    assert "@pgbouncer:6432/" in services["web"]["environment"]["DATABASE_URL"]
+    assert services["web"]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"
