@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from citizens import open311, services
+from citizens.forms import PHONE
 from citizens.models import Report
 from citizens.views.report import rate_limited
 from hypervisor import selectors as hypervisor_selectors
@@ -90,6 +92,16 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return _respond(fmt, "service_definition", definition)
 
 
+def _datetime(value: str | None) -> datetime | None:
+    """A W3C date-time, or None (also for a well-formed impossible one: 2026-02-30)."""
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     reports = Report.objects.all().order_by("-created_at")
     ids = [value for value in request.GET.get("service_request_id", "").split(",") if value]
@@ -99,8 +111,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         if request.GET.get("service_code"):
             reports = reports.filter(category_code=request.GET["service_code"])
         start, end = request.GET.get("start_date"), request.GET.get("end_date")
-        start_at = parse_datetime(start) if start else None
-        end_at = parse_datetime(end) if end else None
+        start_at, end_at = _datetime(start), _datetime(end)
         if (start and start_at is None) or (end and end_at is None):
             return _error(fmt, 400, _("Dates must be in W3C format (2026-11-22T08:00:00+01:00)."))
         if start_at is None:
@@ -122,13 +133,14 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
+    # The allowance first: every post counts, so API keys cannot be guessed without limit.
+    if rate_limited(request, "open311-post"):
+        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     if data.get("api_key", "") not in settings.OPEN311_API_KEYS:
         return _error(fmt, 403, _("A valid api_key is required to post a service request."))
     jurisdiction = data.get("jurisdiction_id")
     if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
         return _error(fmt, 404, _("Unknown jurisdiction_id %(id)s.") % {"id": jurisdiction})
-    if rate_limited(request, "open311-post"):
-        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     service_code = data.get("service_code", "")
     if not service_code:
         return _error(fmt, 400, _("service_code is required."))
@@ -136,6 +148,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         lat = float(data["lat"]) if data.get("lat") else None
         lon = float(data["long"]) if data.get("long") else None
     except ValueError:
+        return _error(fmt, 400, _("lat and long must be decimal degrees."))
+    if not all(math.isfinite(value) for value in (lat, lon) if value is not None):
         return _error(fmt, 400, _("lat and long must be decimal degrees."))
     if lat is None or lon is None:
         return _error(fmt, 400, _("lat and long are required (addresses are not geocoded)."))
@@ -147,7 +161,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     danger = data.get(f"attribute[{open311.DANGER_ATTRIBUTE}]", "")
     if danger not in ("", "yes", "no"):
         return _error(fmt, 400, _("attribute[danger] must be yes or no."))
-    email, phone = data.get("email", ""), data.get("phone", "")
+    email, phone = data.get("email", ""), data.get("phone", "").strip()
+    if phone and not PHONE.match(phone):
+        return _error(fmt, 400, _("phone must be a phone number (digits, spaces, + . -)."))
     name = " ".join(
         part for part in (data.get("first_name", ""), data.get("last_name", "")) if part
     )
