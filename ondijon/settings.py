@@ -457,6 +457,8 @@ TELEMETRY_RETENTION_DAYS = config.integer("ONDIJON_TELEMETRY_RETENTION_DAYS", 90
 # Events (the live feed's history) older than this are purged once their alarm rules ran.
 EVENT_RETENTION_DAYS = config.integer("ONDIJON_EVENT_RETENTION_DAYS", 90, minimum=1)
 TELEMETRY_MAX_BATCH = config.integer("ONDIJON_TELEMETRY_MAX_BATCH", 10_000, minimum=1)
+# Bytes of one telemetry body: a batch of TELEMETRY_MAX_BATCH readings of up to about 1.6 kB.
+TELEMETRY_MAX_BODY_BYTES = TELEMETRY_MAX_BATCH * 1600
 # Equipment silent for longer than this loses communication (an alarm).
 COMMUNICATION_TIMEOUT_MINUTES = config.integer(
     "ONDIJON_COMMUNICATION_TIMEOUT_MINUTES", 15, minimum=1

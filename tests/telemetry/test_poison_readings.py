@@ -70,3 +70,36 @@ def test_a_poisoned_line_in_an_ndjson_batch_is_refused_alone(api, crossroad, kin
     body = response.json()
     assert body["accepted"] == 1
     assert [refusal["index"] for refusal in body["refused"]] == [1]
+
+
+def _big_batch(count: int, padding: int = 0) -> str:
+    return json.dumps(
+        [
+            {
+                "message_id": f"big-{number}",
+                "asset_type": "crossroad",
+                "asset_id": "CAR-001",
+                "measured_at": AT,
+                "values": {"state": "normal", "note": "x" * padding},
+            }
+            for number in range(count)
+        ]
+    )
+
+
+def test_the_documented_batch_of_ten_thousand_readings_fits(api, crossroad, settings) -> None:
+    """It was a bare HTML 400 (Django's 2.5 MB body limit) at about 250 bytes a reading."""
+    body = _big_batch(settings.TELEMETRY_MAX_BATCH, padding=200)
+    assert len(body) > 2_621_440  # over Django's general limit
+    response = api(body)
+    assert response.status_code == 200
+    assert response.json()["accepted"] == settings.TELEMETRY_MAX_BATCH
+
+
+def test_an_oversized_body_is_a_json_413_naming_the_limit(api, crossroad, settings) -> None:
+    settings.TELEMETRY_MAX_BODY_BYTES = 10_000
+    response = api(_big_batch(100, padding=200))
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["limit_bytes"] == 10_000
+    assert "10000" in response.json()["detail"]
