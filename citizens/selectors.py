@@ -107,6 +107,16 @@ def duplicate_candidates(
     ]
 
 
+def duplicate_offered(
+    *, incident_id: int, category_code: str, lat: float | None, lon: float | None
+) -> bool:
+    """Whether the incident is one the form offers to follow for this category and place."""
+    return any(
+        candidate["incident_id"] == incident_id
+        for candidate in duplicate_candidates(category_code=category_code, lat=lat, lon=lon)
+    )
+
+
 def first_visible_photo_url(*, incident_id: int) -> str | None:
     """The first photo of an incident that moderation left visible, for a thumbnail."""
     photo = (
