@@ -329,7 +329,10 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ondijon.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ondijon.logs.RequestIdFilter"},
+        "secret_path": {"()": "ondijon.logs.SecretPathFilter"},
+    },
     "formatters": {
         "plain": {
             "()": "ondijon.logs.PlainFormatter",
@@ -351,8 +354,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"filters": ["request_id"]},
-        "django.security": {"filters": ["request_id"]},
+        # Filters of a logger do not apply to its children's records: CSRF has its own.
+        "django.request": {"filters": ["request_id", "secret_path"]},
+        "django.security": {"filters": ["request_id", "secret_path"]},
+        "django.security.csrf": {"filters": ["request_id", "secret_path"]},
         "django.channels.server": {"level": "WARNING"},
         # Its INFO lines carry the tasks' return values.
         "celery.app.trace": {"level": "WARNING"},
