@@ -80,7 +80,14 @@ def coarse_position(lat: float, lon: float) -> tuple[float, float]:
     return lat_c, lon_c
 
 
-def service_request(report: Report, *, base_url: str, exact: bool = False) -> dict[str, Any] | None:
+def service_request(
+    report: Report,
+    *,
+    base_url: str,
+    exact: bool = False,
+    views: dict[int, dict[str, Any]] | None = None,
+    photos: dict[int, str] | None = None,
+) -> dict[str, Any] | None:
     """A report as Open311 publishes it.
 
     Without `exact` (anonymous callers) positions are the centre of the open data's grid
@@ -89,11 +96,20 @@ def service_request(report: Report, *, base_url: str, exact: bool = False) -> di
     exact position and time their users gave.
     """
     incident_id = report.master_incident_id or report.incident_id
-    view = incident_selectors.incident_public_view(incident_id=incident_id)
+    # A list passes what it read in bulk (`views`, `photos`); one request reads its own.
+    view = (
+        views.get(incident_id)
+        if views is not None
+        else incident_selectors.incident_public_view(incident_id=incident_id)
+    )
     if view is None:
         return None
     updated = view["history"][-1]["at"] if view["history"] else view["created_at"]
-    photo = selectors.first_visible_photo_url(incident_id=report.incident_id)
+    photo = (
+        photos.get(report.incident_id)
+        if photos is not None
+        else selectors.first_visible_photo_url(incident_id=report.incident_id)
+    )
     when = open311_datetime if exact else open311_day
     lat, lon = report.lat, report.lon
     if not exact and lat is not None and lon is not None:

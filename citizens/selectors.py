@@ -117,6 +117,17 @@ def duplicate_offered(
     )
 
 
+def first_visible_photo_urls(*, incident_ids: list[int]) -> dict[int, str]:
+    """`first_visible_photo_url` of many incidents in one query."""
+    urls: dict[int, str] = {}
+    photos = ReportPhoto.objects.filter(report__incident_id__in=incident_ids, hidden=False)
+    for incident_id, image in photos.order_by("created_at").values_list(
+        "report__incident_id", "image"
+    ):
+        urls.setdefault(incident_id, ReportPhoto(image=image).image.url)
+    return urls
+
+
 def first_visible_photo_url(*, incident_id: int) -> str | None:
     """The first photo of an incident that moderation left visible, for a thumbnail."""
     photo = (

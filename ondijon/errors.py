@@ -14,8 +14,10 @@ import logging
 import sys
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -71,6 +73,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+# Exceptions Django turns into a 4xx answer of its own (404, 403, 400).
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -108,8 +113,8 @@ class HostileInputMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.conf import settings
 
-        if not settings.DEBUG or isinstance(exception, DATABASE_ERRORS):
-            return None
+        if not settings.DEBUG or isinstance(exception, (*DATABASE_ERRORS, *CLIENT_ERRORS)):
+            return None  # not a server error: Django answers 4xx itself
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
             return None  # the developer's traceback page

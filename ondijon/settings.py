@@ -506,6 +506,8 @@ CITIZENS_MAX_PHOTOS = 3
 # Per-client limit on submissions (web form, Open311 POST), django-ratelimit syntax; short
 # windows stop floods without blocking many phones behind one carrier address for long.
 CITIZENS_RATE_LIMIT = config.string("ONDIJON_CITIZEN_RATE_LIMIT", default="30/10m")
+# Open311 request lists per client (each reads up to 1,000 reports).
+OPEN311_LIST_RATE = config.string("ONDIJON_OPEN311_LIST_RATE", default="60/m")
 # Requests running at once per server process (ondijon/concurrency.py): anonymous writes
 # (reports, Open311 posts) in their own small lane, everything else in another. Each runs
 # with a database connection of its own: keep the sum under what the database (or

@@ -40,3 +40,13 @@ def test_staff_keep_the_debug_page_in_debug_mode(settings, admin_user) -> None:
     request.user = admin_user
     middleware = HostileInputMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
     assert middleware.process_exception(request, RuntimeError("detail")) is None
+
+
+def test_a_404_stays_a_404_for_the_public_in_debug_mode(client, db, settings) -> None:
+    from django.http import Http404
+
+    settings.DEBUG = True
+    request = RequestFactory().get("/nothing/")
+    request.user = AnonymousUser()
+    middleware = HostileInputMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    assert middleware.process_exception(request, Http404("absent")) is None

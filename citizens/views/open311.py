@@ -18,11 +18,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from citizens import open311, services
+from citizens import selectors as citizen_selectors
 from citizens.forms import PHONE
 from citizens.models import Report
 from citizens.views.report import rate_limited
 from hypervisor import selectors as hypervisor_selectors
 from hypervisor.access import public
+from incidents import selectors as incident_selectors
 from incidents.services import CategoryUnavailable, Priority, Source
 
 MAX_RESULTS = 1000
@@ -103,6 +105,8 @@ def _datetime(value: str | None) -> datetime | None:
 
 
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if rate_limited(request, "open311-list", rate=settings.OPEN311_LIST_RATE, method="GET"):
+        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     reports = Report.objects.all().order_by("-created_at")
     ids = [value for value in request.GET.get("service_request_id", "").split(",") if value]
     if ids:
@@ -123,9 +127,19 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     if statuses - {"open", "closed"}:
         return _error(fmt, 400, _("status must be open or closed."))
     base, exact = _base_url(request), _exact(request)
+    selected = list(reports[:MAX_RESULTS])
+    # Read in bulk: a few queries for the whole list, not a few per report.
+    views = incident_selectors.incident_public_views(
+        incident_ids=[report.master_incident_id or report.incident_id for report in selected]
+    )
+    photos = citizen_selectors.first_visible_photo_urls(
+        incident_ids=[report.incident_id for report in selected]
+    )
     documents = []
-    for report in reports[:MAX_RESULTS]:
-        document = open311.service_request(report, base_url=base, exact=exact)
+    for report in selected:
+        document = open311.service_request(
+            report, base_url=base, exact=exact, views=views, photos=photos
+        )
         if document and (not statuses or document["status"] in statuses):
             documents.append(document)
     return _respond(fmt, "service_requests", documents)

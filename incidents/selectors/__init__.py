@@ -26,6 +26,7 @@ from incidents.selectors.public import (
     incident_map_feature,
     incident_map_features,
     incident_public_view,
+    incident_public_views,
     incident_status_of,
 )
 from incidents.selectors.publication import (
@@ -58,6 +59,7 @@ __all__ = [
     "incident_map_features",
     "incident_priority_codes",
     "incident_public_view",
+    "incident_public_views",
     "incident_publication_rows",
     "incident_status_codes",
     "incident_status_of",
