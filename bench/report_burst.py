@@ -96,7 +96,7 @@ def main() -> None:
             r'name="csrfmiddlewaretoken" value="([^"]+)"', form.get(url + "/signaler/").text
         )
         assert token is not None
-        cookies = form.cookies.get_dict()
+        cookies = {name: value or "" for name, value in form.cookies.get_dict().items()}
 
         def report(number: int) -> int:
             return requests.post(
