@@ -10,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from citizens import services
 from citizens.models import CallLog, DuplicateRadius, QuickAnswer, Report, ReportPhoto
 
+# Personal fields: never usable in an admin URL's lookups (`?contact_email__startswith=a`
+# would recover a hidden or purged address one character at a time).
+PERSONAL_LOOKUPS = ("contact_name", "contact_email", "contact_phone", "caller_number", "note")
+
+
+class NoPersonalLookups:
+    """Refuses admin lookups (filters in the URL) on personal fields: a 400."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if any(part in PERSONAL_LOOKUPS for part in lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
+
 
 class ReportPhotoInline(admin.TabularInline):
     model = ReportPhoto
@@ -20,7 +33,7 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NoPersonalLookups, admin.ModelAdmin):
     list_display = ["reference", "source", "category_code", "created_at", "contact_hidden"]
     list_filter = ["source", "contact_hidden"]
     search_fields = ["reference"]
@@ -69,7 +82,7 @@ class DuplicateRadiusAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallLog)
-class CallLogAdmin(admin.ModelAdmin):
+class CallLogAdmin(NoPersonalLookups, admin.ModelAdmin):
     list_display = ["at", "reason", "taken_by"]
     list_filter = ["reason"]
     readonly_fields = ["at", "reason", "caller_number", "note", "report", "taken_by"]

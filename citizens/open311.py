@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from citizens import selectors
 from citizens.models import Report
+from hypervisor import geo
 from incidents import selectors as incident_selectors
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -65,13 +66,54 @@ def service_definition(*, service_code: str) -> dict[str, Any] | None:
     }
 
 
-def service_request(report: Report, *, base_url: str) -> dict[str, Any] | None:
+def open311_day(value: datetime | None) -> str:
+    """The local day only, as a W3C date-time at midnight: what anonymous clients get."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.isoformat()
+
+
+def coarse_position(lat: float, lon: float) -> tuple[float, float]:
+    """(lat, lon) of the centre of the open-data grid cell holding the point."""
+    lon_c, lat_c = geo.snap_all_to_grid([lat], [lon], grid_m=settings.OPENDATA_GRID_METRES)[0]
+    return lat_c, lon_c
+
+
+def service_request(
+    report: Report,
+    *,
+    base_url: str,
+    exact: bool = False,
+    views: dict[int, dict[str, Any]] | None = None,
+    photos: dict[int, str] | None = None,
+) -> dict[str, Any] | None:
+    """A report as Open311 publishes it.
+
+    Without `exact` (anonymous callers) positions are the centre of the open data's grid
+    cell and times are cut to the day, as in the published incidents: a request list must
+    not undo the open data's coarsening. Client applications holding an API key get the
+    exact position and time their users gave.
+    """
     incident_id = report.master_incident_id or report.incident_id
-    view = incident_selectors.incident_public_view(incident_id=incident_id)
+    # A list passes what it read in bulk (`views`, `photos`); one request reads its own.
+    view = (
+        views.get(incident_id)
+        if views is not None
+        else incident_selectors.incident_public_view(incident_id=incident_id)
+    )
     if view is None:
         return None
     updated = view["history"][-1]["at"] if view["history"] else view["created_at"]
-    photo = selectors.first_visible_photo_url(incident_id=report.incident_id)
+    photo = (
+        photos.get(report.incident_id)
+        if photos is not None
+        else selectors.first_visible_photo_url(incident_id=report.incident_id)
+    )
+    when = open311_datetime if exact else open311_day
+    lat, lon = report.lat, report.lon
+    if not exact and lat is not None and lon is not None:
+        lat, lon = coarse_position(lat, lon)
     return {
         "service_request_id": report.reference,
         "status": "closed" if view["status"] in CLOSED_STATUSES else "open",
@@ -81,14 +123,14 @@ def service_request(report: Report, *, base_url: str) -> dict[str, Any] | None:
         "description": "",
         "agency_responsible": "",
         "service_notice": "",
-        "requested_datetime": open311_datetime(report.created_at),
-        "updated_datetime": open311_datetime(updated),
+        "requested_datetime": when(report.created_at),
+        "updated_datetime": when(updated),
         "expected_datetime": "",
         "address": view["commune"],
         "address_id": "",
         "zipcode": "",
-        "lat": report.lat if report.lat is not None else "",
-        "long": report.lon if report.lon is not None else "",
+        "lat": lat if lat is not None else "",
+        "long": lon if lon is not None else "",
         "media_url": base_url + photo if photo else "",
     }
 

@@ -18,6 +18,7 @@ from citizens.models import (
     QuickAnswer,
     Report,
     ReportPhoto,
+    StagedPhoto,
 )
 from hypervisor import selectors as hypervisor_selectors
 from incidents import selectors as incident_selectors
@@ -125,6 +126,27 @@ def duplicate_candidates(
     ]
 
 
+def duplicate_offered(
+    *, incident_id: int, category_code: str, lat: float | None, lon: float | None
+) -> bool:
+    """Whether the incident is one the form offers to follow for this category and place."""
+    return any(
+        candidate["incident_id"] == incident_id
+        for candidate in duplicate_candidates(category_code=category_code, lat=lat, lon=lon)
+    )
+
+
+def first_visible_photo_urls(*, incident_ids: list[int]) -> dict[int, str]:
+    """`first_visible_photo_url` of many incidents in one query."""
+    urls: dict[int, str] = {}
+    photos = ReportPhoto.objects.filter(report__incident_id__in=incident_ids, hidden=False)
+    for incident_id, image in photos.order_by("created_at").values_list(
+        "report__incident_id", "image"
+    ):
+        urls.setdefault(incident_id, ReportPhoto(image=image).image.url)
+    return urls
+
+
 def first_visible_photo_url(*, incident_id: int) -> str | None:
     """The first photo of an incident that moderation left visible, for a thumbnail."""
     photo = (
@@ -140,7 +162,7 @@ def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | 
 
     Any source counts; the nearest wins.
     """
-    if lat is None or lon is None:
+    if lat is None or lon is None or is_fallback_location(lat=lat, lon=lon):
         return None
     nearby = incident_selectors.incident_list_open_near(
         category_code=category_code,
@@ -149,7 +171,23 @@ def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | 
         radius_m=duplicate_radius_m(category_code=category_code),
         since=timezone.now() - timedelta(hours=settings.CITIZENS_DUPLICATE_WINDOW_HOURS),
     )
-    return nearby[0]["incident_id"] if nearby else None
+    for row in nearby:
+        located = Report.objects.filter(incident_id=row["incident_id"]).values("lat", "lon").first()
+        if located is None or located["lat"] is None or located["lon"] is None:
+            return row["incident_id"]  # opened by staff or equipment: a real location
+        if not is_fallback_location(lat=located["lat"], lon=located["lon"]):
+            return row["incident_id"]
+    return None
+
+
+def is_fallback_location(*, lat: float, lon: float) -> bool:
+    """Whether the point is a commune's stand-in point (the phone portal's "Commune" choice).
+
+    Such a point says only which commune, not where: two problems placed there may be
+    streets apart, so they are never linked as duplicates.
+    """
+    point = (round(lat, 6), round(lon, 6))
+    return any((place["lat"], place["lon"]) == point for place in places())
 
 
 def contacts_to_notify(*, incident_id: int) -> list[tuple[str, str, str]]:
@@ -390,3 +428,15 @@ def citizen_photos_for_incident(*, incident_id: int) -> list[dict[str, Any]]:
         hidden=False,
     ).order_by("created_at", "id")
     return [{"url": photo.image.url, "at": photo.created_at.isoformat()} for photo in photos]
+
+
+def citizen_photo_servable(*, name: str, include_hidden: bool) -> bool:
+    """Whether the stored file `name` is a citizen's photo that may be shown.
+
+    A report's photo keeps the file its form staged, so both folders hold report photos:
+    one that belongs to a report follows moderation; one still staged is its form's own.
+    """
+    report_photos = ReportPhoto.objects.filter(image=name)
+    if report_photos.exists():
+        return include_hidden or report_photos.filter(hidden=False).exists()
+    return StagedPhoto.objects.filter(image=name).exists()

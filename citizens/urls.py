@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from citizens.views import field, moderation, open311, portal, report, tracking
+from citizens.views import field, moderation, open311, photos, portal, report, tracking
 
 FORMAT = r"\.(?P<fmt>json|xml)$"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("suivi/<str:token>/", tracking.report_tracking, name="report-tracking"),
     path("suivi/<str:token>/reponse/", tracking.report_fix_answer, name="report-fix-answer"),
     path("portail/", portal.portal, name="portal"),
+    path("media/reports/<path:name>", photos.report_photo, name="report-photo"),
+    path("media/staging/<path:name>", photos.staged_photo, name="report-staged-photo"),
     path("moderation/signalements/", moderation.moderation, name="report-moderation"),
     path(
         "moderation/photos/<int:photo_id>/masquer/",

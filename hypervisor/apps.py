@@ -31,7 +31,10 @@ class HypervisorConfig(AppConfig):
         from hypervisor.alarm_layer import AlarmLayer
         from hypervisor.registry import registry
         from hypervisor.roles import Role
-        from hypervisor.security import second_factor  # noqa: F401 (registers its check)
+        from hypervisor.security import (
+            second_factor,  # noqa: F401 (registers its check)
+            socket_sessions,
+        )
         from hypervisor.security import sessions as security_sessions
         from hypervisor.selectors.control import AlarmAcknowledgementKpi, AlarmCountKpi, CrisisLayer
 
@@ -107,6 +110,7 @@ class HypervisorConfig(AppConfig):
         registry.subscribe_all(_apply_alarm_rules)
         audit_signals.connect()
         security_sessions.connect()
+        socket_sessions.connect()
         registry.add_periodic_task(
             "escalate-alarms", "hypervisor.tasks.escalate_alarms", every_seconds=60
         )

@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from hypervisor import fanout, selectors
 from hypervisor.access import AccessRule
 from hypervisor.notifications.backends import user_group
+from hypervisor.security.socket_sessions import SessionBoundSocket
 from hypervisor.selectors import live as live_selectors
 
 FORBIDDEN = 4403
@@ -26,7 +27,7 @@ def _since(scope: dict[str, Any]) -> int | None:
         return None
 
 
-class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
+class ControlRoomConsumer(SessionBoundSocket, AsyncJsonWebsocketConsumer):
     """Operators and supervisors see everything; an elected official, their commune only.
 
     Deltas come from the process's live-feed hub (one Redis subscription for all screens);
@@ -56,6 +57,7 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await self.bind_session()
         # Subscribe before reading the catch-up so nothing committed in between is missed;
         # deltas queue meanwhile and follow the catch-up. Applying one twice is harmless.
         hub = fanout.hub()
@@ -73,7 +75,11 @@ class ControlRoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(message)
         self.feed.start()
 
+    def still_allowed(self, user: Any) -> bool:
+        return self.access_rule.allows(user) and selectors.user_can_watch_control_room(user=user)
+
     async def disconnect(self, code: int) -> None:
+        await self.unbind_session()
         if self.feed is not None:
             fanout.hub().detach(self.feed)
             await self.feed.stop()

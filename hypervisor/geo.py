@@ -6,11 +6,13 @@ in memory and rebuilt when the communes change.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from shapely import prepared
 from shapely.geometry import Point, shape
@@ -98,3 +100,32 @@ def random_point_in(geometry: dict, rng: random.Random) -> tuple[float, float]:
             return lat, lon
     inside = polygon.representative_point()
     return inside.y, inside.x
+
+
+def snap_all_to_grid(
+    lats: list[float], lons: list[float], *, grid_m: int
+) -> list[tuple[float, float]]:
+    """(lon, lat) of the centre of each point's square grid cell, in Lambert-93 metres.
+
+    The one coarsening of published positions (open data, Open311): every point of a cell
+    reads as its centre. Whole coordinate arrays go through the projection at once.
+    """
+    if not lats:
+        return []
+    to_l93, from_l93 = _lambert93()
+    xs, ys = to_l93.transform(lons, lats)
+    cxs = [(x // grid_m) * grid_m + grid_m / 2 for x in xs]
+    cys = [(y // grid_m) * grid_m + grid_m / 2 for y in ys]
+    out_lons, out_lats = from_l93.transform(cxs, cys)
+    return [(round(lon, 6), round(lat, 6)) for lon, lat in zip(out_lons, out_lats, strict=True)]
+
+
+@functools.cache
+def _lambert93() -> tuple[Any, Any]:
+    """WGS 84 → Lambert-93 and back (built once: building a transformer costs milliseconds)."""
+    from pyproj import Transformer
+
+    return (
+        Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True),
+        Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True),
+    )

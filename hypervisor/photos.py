@@ -14,8 +14,11 @@ import io
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -151,3 +154,20 @@ def photo_clean(
         suggested_lat=lat,
         suggested_lon=lon,
     )
+
+
+def stored_photo_response(name: str) -> FileResponse:
+    """A stored photo sent by the application, after the caller's access check.
+
+    Photos are never served straight from the media directory (neither by Django's static
+    view nor by the proxy): each app decides who may see its photos, and a photo hidden by
+    moderation must answer 404 at the address it had. No shared cache may keep a copy.
+    """
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation) as error:
+        raise Http404(name) from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

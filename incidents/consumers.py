@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hypervisor.access import AccessRule
+from hypervisor.security.socket_sessions import SessionBoundSocket
 from incidents import selectors
 from incidents.live import crew_group
 from incidents.models import OPEN_TASK_STATUSES
@@ -38,7 +39,7 @@ def _task_message(task_id: int, crew_id: int) -> dict[str, Any]:
     }
 
 
-class FieldConsumer(AsyncJsonWebsocketConsumer):
+class FieldConsumer(SessionBoundSocket, AsyncJsonWebsocketConsumer):
     """A field agent's tablet: the tasks of the agent's crew."""
 
     access_rule = AccessRule(public=False, permissions=("incidents.use_field_tablet",))
@@ -56,9 +57,16 @@ class FieldConsumer(AsyncJsonWebsocketConsumer):
         if state is None:
             await self.close(code=FORBIDDEN)
             return
+        await self.bind_session()
         await self.send_json(state[1])
 
+    def still_allowed(self, user: Any) -> bool:
+        """Still a field agent, and still in the crew whose tasks this socket relays."""
+        state = _connect_state(user)
+        return state is not None and state[0] == self.crew_id
+
     async def disconnect(self, code: int) -> None:
+        await self.unbind_session()
         if hasattr(self, "crew_id"):
             await self.channel_layer.group_discard(crew_group(self.crew_id), self.channel_name)
 

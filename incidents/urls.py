@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/field/tasks/<int:task_id>/", field.task_detail, name="field-task-detail"),
     path("api/v1/field/actions/", field.task_action, name="field-task-action"),
     path("api/v1/field/position/", field.position, name="field-position"),
+    path("media/tasks/<path:name>", field.task_photo, name="task-photo"),
     path("interventions/", dispatch.queue, name="dispatch-queue"),
     path("controle/incidents/", desk.search, name="incident-search"),
     path("controle/incidents/lieux/", desk.places, name="incident-places"),

@@ -14,17 +14,18 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from hypervisor.lifespan import LifespanHandler  # noqa: E402
+from hypervisor.security.origin import SameOriginValidator  # noqa: E402
 from hypervisor.security.sessions import StaffSessionWebSocketMiddleware  # noqa: E402
+from ondijon.concurrency import ConcurrencyLimit  # noqa: E402
 from ondijon.routing import websocket_urlpatterns  # noqa: E402
 
 application = LifespanHandler(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
+            "http": ConcurrencyLimit(django_asgi_app),
+            "websocket": SameOriginValidator(
                 AuthMiddlewareStack(
                     StaffSessionWebSocketMiddleware(URLRouter(websocket_urlpatterns))
                 )

@@ -33,6 +33,7 @@ _META_KEY = "HTTP_X_REQUEST_ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
 # URL arguments that are secrets in themselves (a citizen's tracking link).
 _SECRET_URL_ARGUMENTS = {"token"}
+_TOKEN_IN_PATH = re.compile(r"^(/suivi/|/open311/v2/tokens/)(?!<token>)[^/]+")
 CONTEXT_FIELDS = ("request_id", "task_id")
 
 access_logger = logging.getLogger("ondijon.access")
@@ -74,6 +75,28 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class SecretPathFilter(logging.Filter):
+    """Django's own lines about a request (`Not Found: /suivi/<token>/`, CSRF refusals)
+    print its path: the tracking token in it is masked as in the access line, and the
+    request object, which a JSON formatter would print whole, is replaced by that path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if request is None or not isinstance(path, str):
+            return True
+        masked = _logged_path(request)
+        if masked != path:
+            if isinstance(record.args, tuple):
+                record.args = tuple(
+                    arg.replace(path, masked) if isinstance(arg, str) else arg
+                    for arg in record.args
+                )
+            record.msg = str(record.msg).replace(path, masked)
+        record.request = f"{request.method} {masked}"
+        return True
+
+
 class PlainFormatter(logging.Formatter):
     """Human-readable lines for the embedded mode, ids in brackets when known."""
 
@@ -104,7 +127,8 @@ def _logged_path(request: HttpRequest) -> str:
         for name, value in match.kwargs.items():
             if name in _SECRET_URL_ARGUMENTS and isinstance(value, str) and value:
                 path = path.replace(value, f"<{name}>")
-    return path
+    # A path no route matched (a 404) still carries the token where tracking links put it.
+    return _TOKEN_IN_PATH.sub(r"\1<token>", path)
 
 
 def _begin(request: HttpRequest) -> tuple[Token[str | None], float]:

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "hypervisor.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "ondijon.errors.DatabaseUnavailableMiddleware",
+    "ondijon.errors.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -331,7 +332,10 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ondijon.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ondijon.logs.RequestIdFilter"},
+        "secret_path": {"()": "ondijon.logs.SecretPathFilter"},
+    },
     "formatters": {
         "plain": {
             "()": "ondijon.logs.PlainFormatter",
@@ -353,8 +357,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"filters": ["request_id"]},
-        "django.security": {"filters": ["request_id"]},
+        # Filters of a logger do not apply to its children's records: CSRF has its own.
+        "django.request": {"filters": ["request_id", "secret_path"]},
+        "django.security": {"filters": ["request_id", "secret_path"]},
+        "django.security.csrf": {"filters": ["request_id", "secret_path"]},
         "django.channels.server": {"level": "WARNING"},
         # Its INFO lines carry the tasks' return values.
         "celery.app.trace": {"level": "WARNING"},
@@ -423,10 +429,17 @@ else:
 LOGIN_ATTEMPTS_PER_USERNAME = config.integer("ONDIJON_LOGIN_ATTEMPTS", 5, minimum=1)
 LOGIN_ATTEMPTS_PER_ADDRESS = config.integer("ONDIJON_LOGIN_ATTEMPTS_PER_ADDRESS", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = config.integer("ONDIJON_LOGIN_LOCKOUT_SECONDS", 900, minimum=10)
+# Past the per-username limit, the first delay between checked attempts (it doubles after
+# each failure, up to the lockout window); an address the user logged in from is exempt.
+LOGIN_DELAY_SECONDS = config.integer("ONDIJON_LOGIN_DELAY_SECONDS", 30, minimum=1)
+LOGIN_USUAL_ADDRESS_DAYS = config.integer("ONDIJON_LOGIN_USUAL_ADDRESS_DAYS", 90, minimum=1)
 # Staff sessions end after this long without a request, and this long after login whatever.
 SESSION_IDLE_SECONDS = 60 * config.integer("ONDIJON_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_SECONDS = 3600 * config.integer("ONDIJON_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# How often an open staff socket checks that its session has not expired (logout,
+# deactivation and role changes close it at once).
+SOCKET_SESSION_CHECK_SECONDS = config.integer("ONDIJON_SOCKET_SESSION_CHECK_SECONDS", 60, minimum=1)
 # Second factor (TOTP): optional for everyone, required for these roles ("superuser" too).
 OTP_REQUIRED_FOR = config.items("ONDIJON_OTP_REQUIRED_FOR", default=[])
 OTP_TOTP_ISSUER = f"OnDijon {TERRITORY_NAME}"
@@ -452,6 +465,8 @@ TELEMETRY_RETENTION_DAYS = config.integer("ONDIJON_TELEMETRY_RETENTION_DAYS", 90
 # Events (the live feed's history) older than this are purged once their alarm rules ran.
 EVENT_RETENTION_DAYS = config.integer("ONDIJON_EVENT_RETENTION_DAYS", 90, minimum=1)
 TELEMETRY_MAX_BATCH = config.integer("ONDIJON_TELEMETRY_MAX_BATCH", 10_000, minimum=1)
+# Bytes of one telemetry body: a batch of TELEMETRY_MAX_BATCH readings of up to about 1.6 kB.
+TELEMETRY_MAX_BODY_BYTES = TELEMETRY_MAX_BATCH * 1600
 # Equipment silent for longer than this loses communication (an alarm).
 COMMUNICATION_TIMEOUT_MINUTES = config.integer(
     "ONDIJON_COMMUNICATION_TIMEOUT_MINUTES", 15, minimum=1
@@ -494,6 +509,17 @@ CITIZENS_MAX_PHOTOS = 3
 # Per-client limit on submissions (web form, Open311 POST), django-ratelimit syntax; short
 # windows stop floods without blocking many phones behind one carrier address for long.
 CITIZENS_RATE_LIMIT = config.string("ONDIJON_CITIZEN_RATE_LIMIT", default="30/10m")
+# Open311 request lists per client (each reads up to 1,000 reports).
+OPEN311_LIST_RATE = config.string("ONDIJON_OPEN311_LIST_RATE", default="60/m")
+# Requests running at once per server process (ondijon/concurrency.py): anonymous writes
+# (reports, Open311 posts) in their own small lane, everything else in another. Each runs
+# with a database connection of its own: keep the sum under what the database (or
+# PgBouncer's pool) gives each process. Further requests wait their turn.
+HTTP_PUBLIC_WRITE_CONCURRENCY = config.integer(
+    "ONDIJON_HTTP_PUBLIC_WRITE_CONCURRENCY", 4, minimum=1
+)
+HTTP_CONCURRENCY = config.integer("ONDIJON_HTTP_CONCURRENCY", 16, minimum=1)
+HTTP_PUBLIC_WRITE_PATHS = ("/signaler/", "/open311/", "/suivi/", "/opendata/cle-api/")
 # Address search on the report form, per client: enough for typing, not for harvesting.
 CITIZENS_PLACE_SEARCH_RATE = "120/m"
 # Behind a reverse proxy, the header it writes the client's address in (X-Forwarded-For,

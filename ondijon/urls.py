@@ -1,10 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hypervisor import access
@@ -51,12 +49,3 @@ urlpatterns = [
     path("", include("traffic.urls")),
     path("", include("opendata.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(
-        path(
-            "media/<path:path>",
-            access.public(require_safe(serve)),
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )

@@ -28,14 +28,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
-from pyproj import Transformer
+
+from hypervisor import geo
 
 OTHER_CATEGORY = "autres"
 GRID = "grid"
 COMMUNE = "commune"
-
-_TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-_FROM_L93 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -75,17 +73,8 @@ def stable_id(*parts: str) -> str:
 def snap_all(
     lats: Sequence[float], lons: Sequence[float], *, grid_m: int
 ) -> list[tuple[float, float]]:
-    """(lon, lat) of the centre of each point's grid cell, grid in Lambert-93 metres.
-
-    Whole coordinate arrays go through the projection at once.
-    """
-    if not lats:
-        return []
-    xs, ys = _TO_L93.transform(list(lons), list(lats))
-    cxs = [(x // grid_m) * grid_m + grid_m / 2 for x in xs]
-    cys = [(y // grid_m) * grid_m + grid_m / 2 for y in ys]
-    out_lons, out_lats = _FROM_L93.transform(cxs, cys)
-    return [(round(lon, 6), round(lat, 6)) for lon, lat in zip(out_lons, out_lats, strict=True)]
+    """(lon, lat) of the centre of each point's grid cell, grid in Lambert-93 metres."""
+    return geo.snap_all_to_grid(list(lats), list(lons), grid_m=grid_m)
 
 
 def snap_to_grid(*, lat: float, lon: float, grid_m: int) -> tuple[float, float]:

@@ -100,7 +100,9 @@ def test_application_services_run_in_production_mode_against_the_compose_service
         environment = service["environment"]
         assert service["env_file"] == ".env", name
         assert environment["DJANGO_DEBUG"] == "false", name
-        assert "@postgres:5432/" in environment["DATABASE_URL"], name
+        # The web service goes through the pooler; the others hold few, long connections.
+        database = "@pgbouncer:6432/" if name == "web" else "@postgres:5432/"
+        assert database in environment["DATABASE_URL"], name
         assert environment["REDIS_URL"].startswith("redis://redis:6379/"), name
 
 
@@ -114,3 +116,43 @@ def test_the_worker_reads_the_urgent_queue_before_the_ordinary_one():
     command = _compose()["services"]["worker"]["command"]
     queues = command[command.index("-Q") + 1].split(",")
     assert queues == [settings.CELERY_URGENT_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE]
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "ondijon.conf"
+
+
+def test_the_web_service_counts_limits_per_client_behind_the_proxy():
+    """Replays 'everyone is one address': the compose file configured no client header."""
+    from hypervisor.client_address import meta_key
+
+    web = _compose()["services"]["web"]["environment"]
+    header = web["ONDIJON_CLIENT_IP_HEADER"]
+    assert header.startswith("${ONDIJON_CLIENT_IP_HEADER:-")
+    default = header.removeprefix("${ONDIJON_CLIENT_IP_HEADER:-").removesuffix("}")
+    # The reference proxy replaces that very header with the address it sees.
+    directives = NGINX_CONF.read_text(encoding="utf-8")
+    assert f"proxy_set_header {default} $remote_addr;" in directives
+    assert meta_key(default) == "HTTP_X_FORWARDED_FOR"
+
+
+def test_the_reference_proxy_serves_no_media_volume():
+    """Replays the hidden photo still served: the docs had the proxy serve all of /media/."""
+    directives = [
+        line.split("#", 1)[0].strip() for line in NGINX_CONF.read_text(encoding="utf-8").split("\n")
+    ]
+    assert "location / {" in directives  # positive control: the file is read
+    assert not [
+        line for line in directives if line.startswith(("alias", "root", "location /media"))
+    ]
+    readme = README.read_text(encoding="utf-8")
+    assert "serve `/media/` from the media volume" not in readme
+
+
+def test_the_web_service_reaches_postgresql_through_a_bounded_pool():
+    """Replays the burst that exhausted PostgreSQL: 200 reports opened 78 connections."""
+    services = _compose()["services"]
+    pooler = services["pgbouncer"]["environment"]
+    assert pooler["POSTGRESQL_HOST"] == "postgres"
+    assert int(pooler["PGBOUNCER_DEFAULT_POOL_SIZE"]) < 100  # PostgreSQL's max_connections
+    assert "@pgbouncer:6432/" in services["web"]["environment"]["DATABASE_URL"]
+    assert services["web"]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -106,4 +107,33 @@ def staged_photos_sweep() -> int:
         staged.image.delete(save=False)
         staged.delete()
         count += 1
-    return count
+    return count + _orphan_photos_sweep(cutoff)
+
+
+def _orphan_photos_sweep(cutoff: datetime) -> int:
+    """Delete photo files no row refers to (a crash between a file and its row), once old."""
+    referenced = set(StagedPhoto.objects.values_list("image", flat=True))
+    referenced |= set(ReportPhoto.objects.values_list("image", flat=True))
+    removed = 0
+    for name in _files_under("staging") + _files_under("reports"):
+        if name in referenced:
+            continue
+        try:
+            if default_storage.get_modified_time(name) >= cutoff:
+                continue  # perhaps a row about to be committed
+            default_storage.delete(name)
+        except FileNotFoundError:
+            continue
+        removed += 1
+    return removed
+
+
+def _files_under(folder: str) -> list[str]:
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}/{name}" for name in files]
+    for directory in directories:
+        names += _files_under(f"{folder}/{directory}")
+    return names

@@ -38,22 +38,29 @@ def photos_stage(
     """
     already = StagedPhoto.objects.filter(form_token=form_token).count()
     staged: list[StagedPhoto] = []
-    for upload in uploads:
-        if already + len(staged) >= settings.CITIZENS_MAX_PHOTOS:
-            raise ValidationError(
-                _("At most %(count)d photos per report.") % {"count": settings.CITIZENS_MAX_PHOTOS}
+    try:
+        for upload in uploads:
+            if already + len(staged) >= settings.CITIZENS_MAX_PHOTOS:
+                raise ValidationError(
+                    _("At most %(count)d photos per report.")
+                    % {"count": settings.CITIZENS_MAX_PHOTOS}
+                )
+            clean = photo_clean(upload, read_position=read_position)
+            photo = StagedPhoto(
+                form_token=form_token,
+                image=clean.content,
+                original_name=(upload.name or "photo")[:200],
+                suggested_lat=clean.suggested_lat,
+                suggested_lon=clean.suggested_lon,
             )
-        clean = photo_clean(upload, read_position=read_position)
-        photo = StagedPhoto(
-            form_token=form_token,
-            image=clean.content,
-            original_name=(upload.name or "photo")[:200],
-            suggested_lat=clean.suggested_lat,
-            suggested_lon=clean.suggested_lon,
-        )
-        photo.full_clean()
-        photo.save()
-        staged.append(photo)
+            photo.full_clean()
+            photo.save()
+            staged.append(photo)
+    except BaseException:
+        # The rows roll back with the transaction; their files must go too.
+        for photo in staged:
+            photo.image.delete(save=False)
+        raise
     return staged
 
 

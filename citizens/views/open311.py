@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from citizens import open311, services
+from citizens import selectors as citizen_selectors
+from citizens.forms import PHONE
 from citizens.models import Report
 from citizens.views.report import rate_limited
 from hypervisor import selectors as hypervisor_selectors
 from hypervisor.access import public
+from incidents import selectors as incident_selectors
 from incidents.services import CategoryUnavailable, Priority, Source
 
 MAX_RESULTS = 1000
@@ -46,6 +50,11 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _exact(request: HttpRequest) -> bool:
+    """Exact positions and times only for client applications holding an API key."""
+    return request.GET.get("api_key", "") in settings.OPEN311_API_KEYS
 
 
 def _check_format(fmt: str) -> str | None:
@@ -85,7 +94,19 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return _respond(fmt, "service_definition", definition)
 
 
+def _datetime(value: str | None) -> datetime | None:
+    """A W3C date-time, or None (also for a well-formed impossible one: 2026-02-30)."""
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if rate_limited(request, "open311-list", rate=settings.OPEN311_LIST_RATE, method="GET"):
+        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     reports = Report.objects.all().order_by("-created_at")
     ids = [value for value in request.GET.get("service_request_id", "").split(",") if value]
     if ids:
@@ -94,8 +115,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         if request.GET.get("service_code"):
             reports = reports.filter(category_code=request.GET["service_code"])
         start, end = request.GET.get("start_date"), request.GET.get("end_date")
-        start_at = parse_datetime(start) if start else None
-        end_at = parse_datetime(end) if end else None
+        start_at, end_at = _datetime(start), _datetime(end)
         if (start and start_at is None) or (end and end_at is None):
             return _error(fmt, 400, _("Dates must be in W3C format (2026-11-22T08:00:00+01:00)."))
         if start_at is None:
@@ -106,10 +126,20 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     statuses = {value for value in request.GET.get("status", "").split(",") if value}
     if statuses - {"open", "closed"}:
         return _error(fmt, 400, _("status must be open or closed."))
-    base = _base_url(request)
+    base, exact = _base_url(request), _exact(request)
+    selected = list(reports[:MAX_RESULTS])
+    # Read in bulk: a few queries for the whole list, not a few per report.
+    views = incident_selectors.incident_public_views(
+        incident_ids=[report.master_incident_id or report.incident_id for report in selected]
+    )
+    photos = citizen_selectors.first_visible_photo_urls(
+        incident_ids=[report.incident_id for report in selected]
+    )
     documents = []
-    for report in reports[:MAX_RESULTS]:
-        document = open311.service_request(report, base_url=base)
+    for report in selected:
+        document = open311.service_request(
+            report, base_url=base, exact=exact, views=views, photos=photos
+        )
         if document and (not statuses or document["status"] in statuses):
             documents.append(document)
     return _respond(fmt, "service_requests", documents)
@@ -117,13 +147,14 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
+    # The allowance first: every post counts, so API keys cannot be guessed without limit.
+    if rate_limited(request, "open311-post"):
+        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     if data.get("api_key", "") not in settings.OPEN311_API_KEYS:
         return _error(fmt, 403, _("A valid api_key is required to post a service request."))
     jurisdiction = data.get("jurisdiction_id")
     if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
         return _error(fmt, 404, _("Unknown jurisdiction_id %(id)s.") % {"id": jurisdiction})
-    if rate_limited(request, "open311-post"):
-        return _error(fmt, 429, _("Too many requests from this client; try again later."))
     service_code = data.get("service_code", "")
     if not service_code:
         return _error(fmt, 400, _("service_code is required."))
@@ -131,6 +162,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         lat = float(data["lat"]) if data.get("lat") else None
         lon = float(data["long"]) if data.get("long") else None
     except ValueError:
+        return _error(fmt, 400, _("lat and long must be decimal degrees."))
+    if not all(math.isfinite(value) for value in (lat, lon) if value is not None):
         return _error(fmt, 400, _("lat and long must be decimal degrees."))
     # GeoReport v2: a location is lat/long or address_string. An address is located from
     # the territory's gazetteer (else its commune); an unknown one is placed by an operator.
@@ -149,7 +182,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     danger = data.get(f"attribute[{open311.DANGER_ATTRIBUTE}]", "")
     if danger not in ("", "yes", "no"):
         return _error(fmt, 400, _("attribute[danger] must be yes or no."))
-    email, phone = data.get("email", ""), data.get("phone", "")
+    email, phone = data.get("email", ""), data.get("phone", "").strip()
+    if phone and not PHONE.match(phone):
+        return _error(fmt, 400, _("phone must be a phone number (digits, spaces, + . -)."))
     name = " ".join(
         part for part in (data.get("first_name", ""), data.get("last_name", "")) if part
     )
@@ -206,7 +241,11 @@ def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
     report = Report.objects.filter(reference=request_id).first()
-    document = open311.service_request(report, base_url=_base_url(request)) if report else None
+    document = (
+        open311.service_request(report, base_url=_base_url(request), exact=_exact(request))
+        if report
+        else None
+    )
     if document is None:
         return _error(fmt, 404, _("Unknown service_request_id %(id)s.") % {"id": request_id})
     return _respond(fmt, "service_requests", [document])

@@ -156,6 +156,20 @@ def report_form(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     follow = request.POST.get("follow", "")
     if follow.isdigit():
+        if not selectors.duplicate_offered(
+            incident_id=int(follow),
+            category_code=data["category"],
+            lat=data["lat"],
+            lon=data["lon"],
+        ):
+            # Only a report shown to this citizen as a possible duplicate may be followed.
+            return _render(
+                request,
+                form,
+                token=token,
+                status=400,
+                refused=_("This report was not offered as the same problem; send yours instead."),
+            )
         try:
             follower = services.incident_follow(
                 incident_id=int(follow),

@@ -43,6 +43,7 @@ class LoginForm(AuthenticationForm):
                 raise _locked(attempt)
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
+                login_throttle.attempt_failed(attempt)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
             login_throttle.attempt_succeeded(attempt)
@@ -87,6 +88,7 @@ class LoginCodeForm(forms.Form):
                 raise _locked(attempt)
             self.device = second_factor.verify(self.user, code)
             if self.device is None:
+                login_throttle.attempt_failed(attempt)
                 raise ValidationError(
                     _("This code is not valid, or was already used. Wait for the next one."),
                     code="invalid_code",

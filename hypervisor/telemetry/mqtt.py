@@ -33,8 +33,8 @@ class BridgeError(Exception):
 
 def _items(payload: bytes) -> list[Any]:
     try:
-        parsed = json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        parsed = services.json_loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return services.batch_parse(payload)
     return parsed if isinstance(parsed, list) else [parsed]
 
@@ -114,38 +114,83 @@ class MqttBridge:
         self.client.disconnect()
 
     def flush(self) -> services.IngestionResult:
-        """Ingest what has arrived, one batch per gateway."""
-        pending: dict[str, list[Any]] = defaultdict(list)
+        """Ingest what has arrived, one batch per gateway.
+
+        Nothing a publisher sends stops the bridge: an unreadable message is dropped with its
+        reason, a bad reading is refused on its own by the ingestion, and a batch that fails
+        anyway is retried message by message so that only the message at fault is lost.
+        """
+        pending: dict[str, list[list[Any]]] = defaultdict(list)
         while True:
             try:
                 gateway_name, payload = self.inbox.get_nowait()
             except queue.Empty:
                 break
             try:
-                pending[gateway_name].extend(_items(payload))
-            except services.BatchUnreadable as error:
-                logger.warning("Unreadable MQTT message from %s: %s", gateway_name, error)
+                pending[gateway_name].append(_items(payload))
+            except (services.BatchUnreadable, UnicodeDecodeError, ValueError) as error:
+                logger.warning("Unreadable MQTT message from %r: %s", gateway_name, error)
         total = services.IngestionResult()
         if not pending:
             return total
         gateways = {g.name: g for g in Gateway.objects.filter(name__in=list(pending), active=True)}
-        for gateway_name, items in pending.items():
+        for gateway_name, messages in pending.items():
             gateway = gateways.get(gateway_name)
             if gateway is None:
                 logger.warning(
-                    "Dropped %d readings from unknown gateway %r", len(items), gateway_name
+                    "Dropped %d readings from unknown gateway %r",
+                    sum(len(items) for items in messages),
+                    gateway_name,
                 )
                 continue
-            for start in range(0, len(items), self.batch_size):
-                result = services.telemetry_ingest(
-                    gateway=gateway, items=items[start : start + self.batch_size]
-                )
-                total.accepted += result.accepted
-                total.duplicates += result.duplicates
-                total.refused.extend(result.refused)
-                for refusal in result.refused:
-                    logger.info("Refused reading from %s: %s", gateway_name, refusal)
+            for batch in self._batches(messages):
+                self._ingest_batch(gateway, batch, total)
         return total
+
+    def _batches(self, messages: list[list[Any]]) -> list[list[list[Any]]]:
+        """Whole messages grouped up to about `batch_size` readings (a message is never split)."""
+        batches: list[list[list[Any]]] = [[]]
+        size = 0
+        for items in messages:
+            if size and size + len(items) > self.batch_size:
+                batches.append([])
+                size = 0
+            batches[-1].append(items)
+            size += len(items)
+        return batches
+
+    def _ingest_batch(
+        self, gateway: Gateway, messages: list[list[Any]], total: services.IngestionResult
+    ) -> None:
+        items = [item for message in messages for item in message]
+        try:
+            self._add(total, gateway, services.telemetry_ingest(gateway=gateway, items=items))
+            return
+        except Exception:
+            if len(messages) == 1:
+                logger.exception(
+                    "Dropped a message of %d readings from %r: it could not be stored",
+                    len(items),
+                    gateway.name,
+                )
+                return
+            logger.exception(
+                "A batch of %d readings from %r failed; retrying it message by message",
+                len(items),
+                gateway.name,
+            )
+        for message in messages:
+            self._ingest_batch(gateway, [message], total)
+
+    @staticmethod
+    def _add(
+        total: services.IngestionResult, gateway: Gateway, result: services.IngestionResult
+    ) -> None:
+        total.accepted += result.accepted
+        total.duplicates += result.duplicates
+        total.refused.extend(result.refused)
+        for refusal in result.refused:
+            logger.warning("Refused reading from %r: %s", gateway.name, refusal)
 
     def run(self, *, duration: float | None = None) -> int:
         """Flush every `flush_seconds` until interrupted (or `duration` elapses).
@@ -158,6 +203,10 @@ class MqttBridge:
             began = time.monotonic()
             # A long-running process: drop connections the database closed meanwhile.
             close_old_connections()
-            accepted += self.flush().accepted
+            try:
+                accepted += self.flush().accepted
+            except Exception:
+                # A lost database connection or the like: logged, and the next flush retries.
+                logger.exception("MQTT bridge flush failed; continuing")
             time.sleep(max(0.0, self.flush_seconds - (time.monotonic() - began)))
         return accepted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +33,84 @@ NDJSON = "application/x-ndjson"
 
 class BatchUnreadable(ValueError):
     """The body is neither a JSON array nor NDJSON: nothing in it can be trusted."""
+
+
+# Integers wider than this are refused: PostgreSQL's bigint and every consumer of the values
+# (floats, charts, open data) stop here, and Python's parser refuses beyond 4,300 digits.
+MAX_INTEGER_DIGITS = 19
+MAX_VALUE_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class _Unstorable:
+    """A JSON value parsed but not storable (NaN, infinity, a huge integer): refused per reading."""
+
+    text: str
+
+
+def _parse_constant(name: str) -> _Unstorable:
+    return _Unstorable(name)
+
+
+def _parse_int(text: str) -> int | _Unstorable:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return _Unstorable(text[:20] + "…")
+    return int(text)
+
+
+def _parse_float(text: str) -> float | _Unstorable:
+    value = float(text)
+    if not math.isfinite(value):
+        return _Unstorable(text[:20])
+    return value
+
+
+_DECODER = json.JSONDecoder(
+    parse_constant=_parse_constant, parse_int=_parse_int, parse_float=_parse_float
+)
+
+
+def json_loads(text: str | bytes) -> Any:
+    """json.loads that never raises on a value: unstorable numbers become markers.
+
+    A NaN, an infinity, `1e400` or a 5,000-digit integer is valid for Python's parser (or
+    makes it raise a bare ValueError) but cannot be stored: the marker lets the reading that
+    holds it be refused on its own instead of failing the whole batch.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return _DECODER.decode(text)
+
+
+def _unstorable_reason(value: Any, depth: int = 0) -> str | None:
+    """Why a value cannot be stored (None when it can): checked before any database work."""
+    if depth > MAX_VALUE_DEPTH:
+        return _("the values are nested too deeply")
+    if isinstance(value, _Unstorable):
+        return _("%(value)s is not a finite number that can be stored") % {"value": value.text}
+    if isinstance(value, str):
+        return _string_reason(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            reason = _string_reason(key) or _unstorable_reason(item, depth + 1)
+            if reason:
+                return reason
+    elif isinstance(value, list):
+        for item in value:
+            reason = _unstorable_reason(item, depth + 1)
+            if reason:
+                return reason
+    return None
+
+
+def _string_reason(text: str) -> str | None:
+    if "\x00" in text:
+        return _("a text holds a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("a text holds a lone surrogate (not valid Unicode)")
+    return None
 
 
 @dataclass
@@ -79,7 +158,7 @@ def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
                 )
             )
         try:
-            items = json.loads(text)
+            items = json_loads(text)
         except json.JSONDecodeError as error:
             message = _("The batch is not valid JSON: %(error)s") % {"error": error}
             raise BatchUnreadable(message) from error
@@ -91,7 +170,7 @@ def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
     lines = [line for line in text.splitlines() if line.strip()]
     try:
         # Fast path: the whole batch in one parse; a broken line falls back to line by line.
-        items = json.loads("[" + ",".join(lines) + "]")
+        items = json_loads("[" + ",".join(lines) + "]")
         if len(items) == len(lines):
             return list(items)
     except (json.JSONDecodeError, RecursionError):
@@ -99,7 +178,7 @@ def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
     items = []
     for number, line in enumerate(lines, start=1):
         try:
-            items.append(json.loads(line))
+            items.append(json_loads(line))
         except (json.JSONDecodeError, RecursionError):
             # A broken line is refused on its own, like any invalid reading.
             items.append(_LineError(number))
@@ -131,6 +210,9 @@ def _validate(index: int, item: Any, known_types: set[str], now: datetime) -> Re
     message_id = item.get("message_id")
     if not isinstance(message_id, str) or not 0 < len(message_id) <= 100:
         return _("message_id is required (a string of at most 100 characters)")
+    reason = _unstorable_reason(item)
+    if reason:
+        return reason
     asset_type = item.get("asset_type")
     if asset_type not in known_types:
         return _("unknown asset_type %(value)r") % {"value": asset_type}
@@ -164,6 +246,8 @@ def telemetry_ingest(
         checked = _validate(index, item, known_types, now)
         if isinstance(checked, str):
             message_id = item.get("message_id") if isinstance(item, dict) else None
+            if not isinstance(message_id, str) or _string_reason(message_id):
+                message_id = None  # echoed back as JSON: only a storable text or nothing
             result.refused.append(_refusal(index, message_id, checked))
         elif checked.message_id in valid:
             result.duplicates += 1

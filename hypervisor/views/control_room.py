@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from hypervisor import selectors, services
 from hypervisor.access import requires
+from hypervisor.not_found import missing_is_404
 from hypervisor.registry import registry
 
 WATCH = "hypervisor.view_control_room"
@@ -102,6 +103,7 @@ def _comment(request: HttpRequest) -> str:
 
 @require_POST
 @requires(ACKNOWLEDGE)
+@missing_is_404(json=True)
 def alarm_acknowledge(request: HttpRequest, alarm_id: int) -> JsonResponse:
     try:
         alarm = services.alarm_acknowledge(
@@ -123,6 +125,7 @@ def alarm_acknowledge(request: HttpRequest, alarm_id: int) -> JsonResponse:
 
 @require_POST
 @requires(ACKNOWLEDGE)
+@missing_is_404(json=True)
 def alarm_clear(request: HttpRequest, alarm_id: int) -> JsonResponse:
     try:
         alarm = services.alarm_clear(alarm_id=alarm_id, by=request.user)  # type: ignore[arg-type]
@@ -142,6 +145,7 @@ def alarm_procedure(request: HttpRequest, alarm_id: int) -> JsonResponse:
 
 @require_POST
 @requires(RUN_PROCEDURES)
+@missing_is_404(json=True)
 def alarm_procedure_step(request: HttpRequest, alarm_id: int) -> JsonResponse:
     """Start the procedure (no step given) or take its current step."""
     try:

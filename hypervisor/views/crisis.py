@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from hypervisor import selectors, services
 from hypervisor.access import requires
 from hypervisor.forms import CrisisActivationForm, CrisisCloseForm, CrisisLogForm, CrisisMemberForm
+from hypervisor.not_found import missing_is_404
 
 WATCH = "hypervisor.view_control_room"
 MANAGE = "hypervisor.manage_crisis"
@@ -74,6 +75,7 @@ def crisis_activate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(WATCH)
+@missing_is_404(json=False)
 def crisis_log(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisLogForm(request.POST)
     if not form.is_valid():
@@ -96,6 +98,7 @@ def crisis_log(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @require_POST
 @requires(MANAGE)
+@missing_is_404(json=False)
 def crisis_member(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisMemberForm(request.POST)
     if not form.is_valid():
@@ -113,6 +116,7 @@ def crisis_member(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @require_POST
 @requires(MANAGE)
+@missing_is_404(json=False)
 def crisis_close(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisCloseForm(request.POST)
     summary = form.cleaned_data["summary"] if form.is_valid() else ""

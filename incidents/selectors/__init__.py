@@ -27,6 +27,7 @@ from incidents.selectors.field import (
     task_detail,
     task_feature,
     task_for_crew,
+    task_photo_exists,
 )
 from incidents.selectors.kpis import KPIS
 from incidents.selectors.layers import CrewLayer, IncidentLayer, crew_map_feature
@@ -38,6 +39,7 @@ from incidents.selectors.public import (
     incident_map_feature,
     incident_map_features,
     incident_public_view,
+    incident_public_views,
     incident_reporter_view,
     incident_status_of,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "incident_map_features",
     "incident_priority_codes",
     "incident_public_view",
+    "incident_public_views",
     "incident_publication_rows",
     "incident_reporter_view",
     "incident_search",
@@ -96,4 +99,5 @@ __all__ = [
     "task_feature",
     "task_for_crew",
     "task_of_incident",
+    "task_photo_exists",
 ]

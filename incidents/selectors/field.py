@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from hypervisor import geo
 from hypervisor import selectors as hypervisor_selectors
-from incidents.models import OPEN_TASK_STATUSES, Crew, CrewMember, Priority, Task, TaskStatus
+from incidents.models import (
+    OPEN_TASK_STATUSES,
+    Crew,
+    CrewMember,
+    Priority,
+    Task,
+    TaskPhoto,
+    TaskStatus,
+)
 from incidents.selectors.dispatch import task_blocker
 
 PRIORITY_RANK = {Priority.EMERGENCY: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
@@ -164,3 +172,8 @@ def task_detail(*, task: Task, crew: Crew) -> dict[str, Any]:
 
 def crew_of_user_by_crew_id(*, crew_id: int) -> Crew | None:
     return Crew.objects.filter(pk=crew_id, active=True).first()
+
+
+def task_photo_exists(*, name: str) -> bool:
+    """Whether `name` is the stored file of a task's photo."""
+    return TaskPhoto.objects.filter(image=name).exists()

@@ -131,6 +131,20 @@ def incident_public_view(*, incident_id: int) -> dict[str, Any] | None:
     )
     if incident is None:
         return None
+    return _public_view(incident)
+
+
+def incident_public_views(*, incident_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`incident_public_view` of many incidents in three queries (Open311 lists)."""
+    incidents = (
+        Incident.objects.select_related("category", "commune", "master")
+        .prefetch_related("transitions")
+        .filter(pk__in=incident_ids)
+    )
+    return {incident.pk: _public_view(incident) for incident in incidents}
+
+
+def _public_view(incident: Incident) -> dict[str, Any]:
     return {
         "reference": incident.reference,
         "category": incident.category.label,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hypervisor.access import requires
+from hypervisor.not_found import missing_is_404
 from incidents import selectors, services
 
 DISPATCH = "incidents.dispatch_incident"
@@ -23,6 +24,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(DISPATCH)
+@missing_is_404(json=None)
 def assign(request: HttpRequest, task_id: int) -> HttpResponse:
     """Give a task to the crew the operator chose; an off-shift crew is a 409 conflict."""
     wants_json = "application/json" in request.headers.get("Accept", "")

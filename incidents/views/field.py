@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hypervisor import selectors as hypervisor_selectors
 from hypervisor.access import public, requires
+from hypervisor.photos import stored_photo_response
 from incidents import selectors, services
 
 TABLET = "incidents.use_field_tablet"
@@ -149,3 +150,13 @@ def position(request: HttpRequest) -> JsonResponse:
     except (KeyError, ValueError, services.PositionRefused):
         return JsonResponse({"error": _("The position is not valid.")}, status=400)
     return JsonResponse({"ok": True})
+
+
+@require_GET
+@requires(TABLET)
+def task_photo(request: HttpRequest, name: str) -> FileResponse:
+    """A photo taken on site: for field staff only, never from the media directory."""
+    stored = f"tasks/{name}"
+    if not selectors.task_photo_exists(name=stored):
+        raise Http404(name)
+    return stored_photo_response(stored)

@@ -71,7 +71,7 @@ def test_a_post_then_get_round_trip_in_json(client, reference_configuration, ope
     assert created.status_code == 201
     [answer] = created.json()
     request_id = answer["service_request_id"]
-    [found] = client.get(f"/open311/v2/requests/{request_id}.json").json()
+    [found] = client.get(f"/open311/v2/requests/{request_id}.json", {"api_key": open311_key}).json()
     assert found["service_request_id"] == request_id
     assert found["service_code"] == "voirie-nid-de-poule"
     assert found["status"] == "open"

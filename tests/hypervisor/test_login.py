@@ -79,7 +79,7 @@ def test_the_lockout_message_is_in_english_for_visitors_who_chose_english(
 ) -> None:
     for _ in range(6):
         response = log_in(client, operator.username, WRONG)
-    assert "Too many failed login attempts. Try again in 15 minutes" in response.content.decode()
+    assert "Too many failed login attempts. Try again in 1 minute" in response.content.decode()
 
 
 def test_a_lockout_is_audited_once(client, operator) -> None:

@@ -75,3 +75,18 @@ def test_a_socket_from_a_foreign_origin_is_refused(
     url = asgi_server.url.replace("http", "ws") + "/ws/control/"
     with pytest.raises(InvalidStatus):
         connect(url, additional_headers={"Cookie": cookie}, origin="https://evil.example").close()
+
+
+def test_a_socket_from_another_port_of_the_same_host_is_refused(
+    real_services, asgi_server, operator, client
+) -> None:
+    from websockets.exceptions import InvalidStatus
+
+    client.force_login(operator)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    url = asgi_server.url.replace("http", "ws") + "/ws/control/"
+    other_port = f"http://127.0.0.1:{asgi_server.port + 1}"
+    with pytest.raises(InvalidStatus):
+        connect(url, additional_headers={"Cookie": cookie}, origin=other_port).close()
+    # Positive control: the site's own origin is accepted.
+    connect(url, additional_headers={"Cookie": cookie}, origin=asgi_server.url).close()

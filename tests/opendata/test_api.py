@@ -354,3 +354,21 @@ def test_a_filtered_answer_is_compressed_but_not_kept(api, light_points):
     response = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert cache.get(f"opendata:gzip:{response['ETag'].strip(chr(34))}") is None
+
+
+def test_a_random_x_forwarded_for_per_request_does_not_reset_the_quota(api, light_points, settings):
+    settings.OPENDATA_RATE_ANONYMOUS = "3/min"
+    codes = [
+        api.get("/api/v1/datasets/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_addresses_written_by_the_trusted_proxy_get_their_own_quota(api, light_points, settings):
+    settings.OPENDATA_RATE_ANONYMOUS = "1/min"
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    first = api.get("/api/v1/datasets/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    again = api.get("/api/v1/datasets/", HTTP_X_REAL_IP="203.0.113.1").status_code
+    other = api.get("/api/v1/datasets/", HTTP_X_REAL_IP="203.0.113.2").status_code
+    assert (first, again, other) == (200, 429, 200)

@@ -71,7 +71,7 @@ REVIEWED_PUBLIC = {
     *("opendata:api-geojson", "opendata:api-csv", "opendata:api-schema"),
     *("opendata:ogc-landing", "opendata:ogc-conformance", "opendata:ogc-collections"),
     *("opendata:ogc-collection", "opendata:ogc-items", "opendata:ogc-item"),
-    "media/<path:path>",  # development only (DEBUG): uploaded files under random names
+    *("report-photo", "report-staged-photo"),  # access-checked: a hidden photo is a 404
 }
 
 ROUTES = project_routes()

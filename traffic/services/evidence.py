@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,19 @@ def _entry(request: EvidenceRequest, kind: str, actor: User, **fields: object) -
     return entry
 
 
+def _next_number() -> int:
+    """The next request number, never handed out twice, even to concurrent filings.
+
+    PostgreSQL draws it from a sequence (migration 0002); SQLite runs one writing
+    transaction at a time (IMMEDIATE), so the highest number so far plus one is safe there.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('traffic_evidence_reference_seq')")
+            return int(cursor.fetchone()[0])
+    return EvidenceRequest.objects.count() + 1
+
+
 @transaction.atomic
 def evidence_request_file(
     *,
@@ -75,7 +88,7 @@ def evidence_request_file(
     if starts_at > now:
         raise ValidationError(_("Footage cannot be requested for the future."))
     _check_retention(cameras, starts_at, now)
-    number = EvidenceRequest.objects.count() + 1
+    number = _next_number()
     request = EvidenceRequest(
         reference=f"REQ-{now:%Y}-{number:05d}",
         procedure_reference=procedure_reference.strip(),
