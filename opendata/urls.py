@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from opendata.views import api, catalogue, ogc
 
@@ -26,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ogc.ItemView.as_view(),
         name="ogc-item",
     ),
+    re_path(r"^ogcapi/(?P<rest>.+)$", ogc.NotFoundView.as_view(), name="ogc-not-found"),
 ]

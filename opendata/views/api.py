@@ -12,7 +12,7 @@ from rest_framework.request import Request
 
 from opendata import datasets, filters, formats, store
 from opendata.datasets import Dataset
-from opendata.views import http
+from opendata.views import http, schemas
 from opendata.views.base import OpenDataView
 
 PAGE_DEFAULT = 100
@@ -31,13 +31,23 @@ FILTER_DOCS = [
 CRS_DOC = OpenApiParameter(
     "crs",
     str,
-    description="Output coordinates: CRS84 (default) or EPSG:2154 (Lambert-93).",
-    enum=[filters.CRS84, filters.LAMBERT93, "EPSG:4326", "EPSG:2154"],
+    description=(
+        "Output coordinates: CRS84 (default), EPSG:4326 by its URI (latitude first) or "
+        "EPSG:2154 (Lambert-93). The bare code EPSG:4326 is a shorthand for CRS84."
+    ),
+    enum=list(filters.CRS_ALIASES),
 )
 ERRORS = {
-    400: OpenApiResponse(description="A parameter is invalid; the body names it and says why."),
-    404: OpenApiResponse(description="No such dataset."),
-    429: OpenApiResponse(description="Quota exceeded; send an API key for a higher one."),
+    400: OpenApiResponse(
+        schemas.ERROR, description="A parameter is invalid; the body names it and says why."
+    ),
+    404: OpenApiResponse(schemas.ERROR, description="No such dataset."),
+    429: OpenApiResponse(
+        schemas.ERROR,
+        description=(
+            "Quota exceeded (Retry-After says when to come back); an API key has a higher one."
+        ),
+    ),
 }
 
 

@@ -37,7 +37,10 @@ def test_a_cursor_stays_valid_when_rows_are_added_before_it(api, light_points):
     ("query", "parameter"),
     [
         ("bbox=5,47,5.1", "bbox"),
-        ("bbox=5.1,47,5,47.4", "bbox"),
+        ("bbox=5,47.4,5.1,47", "bbox"),
+        ("bbox=", "bbox"),
+        ("date_from=", "date_from"),
+        ("date_to=", "date_to"),
         ("bbox=a,b,c,d", "bbox"),
         ("commune=99999", "commune"),
         ("date_from=2026-05-01&date_to=2026-04-01", "date_to"),
