@@ -83,7 +83,6 @@ def service_request(report: Report, *, base_url: str) -> dict[str, Any] | None:
         "service_notice": "",
         "requested_datetime": open311_datetime(report.created_at),
         "updated_datetime": open311_datetime(updated),
-        "expected_datetime": "",
         "address": view["commune"],
         "address_id": "",
         "zipcode": "",
@@ -95,14 +94,23 @@ def service_request(report: Report, *, base_url: str) -> dict[str, Any] | None:
 
 def discovery(*, base_url: str) -> dict[str, Any]:
     return {
-        "changeset": "2026-11-22T00:00:00+01:00",
+        "changeset": "2026-12-04T00:00:00+01:00",
         "contact": settings.DEFAULT_FROM_EMAIL,
         "key_service": _("Ask the city for an API key to post service requests."),
+        # Where this endpoint differs from GeoReport v2 on purpose (docs/citizens.md).
+        "notes": [
+            _("address_id is not supported: locate a request by lat/long or address_string."),
+            _(
+                "Reporters' names, e-mails, phones and descriptions are never published: "
+                "description is empty in every read."
+            ),
+            _("expected_datetime is left out: deadlines are internal commitments."),
+        ],
         "endpoints": [
             {
                 "specification": SPECIFICATION,
                 "url": f"{base_url}/open311/v2",
-                "changeset": "2026-11-22T00:00:00+01:00",
+                "changeset": "2026-12-04T00:00:00+01:00",
                 "type": "production",
                 "formats": ["application/json", "text/xml"],
             }
@@ -119,6 +127,7 @@ _XML_ITEM = {
     "values": "value",
     "endpoints": "endpoint",
     "formats": "format",
+    "notes": "note",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from pyproj import Transformer
 from rest_framework.request import Request
@@ -149,7 +150,7 @@ def _bbox(query: dict[str, str]) -> tuple[float, float, float, float] | None:
     if raw is None:
         return None
     if raw == "":
-        raise filters.BadParameter("bbox", "must not be empty")
+        raise filters.BadParameter("bbox", _("must not be empty"))
     if bbox_crs == filters.CRS84:
         return filters.parse_bbox(raw)
     try:
