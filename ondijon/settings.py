@@ -478,6 +478,8 @@ OPENDATA_RATE_KEY = config.string("ONDIJON_OPENDATA_RATE_KEY", default="60000/ho
 OPENDATA_KEY_REQUEST_RATE = "5/h"
 OPENDATA_CACHE_SECONDS = config.integer("ONDIJON_OPENDATA_CACHE_SECONDS", 300, minimum=1)
 OPENDATA_HISTORY_MONTHS = 24
+# When the catalogue was first published (dct:issued of the DCAT-AP catalogue).
+OPENDATA_CATALOGUE_ISSUED = config.string("ONDIJON_OPENDATA_ISSUED", default="2026-11-22")
 OPENDATA_PUBLISHER = TERRITORY_NAME
 OPENDATA_CONTACT_EMAIL = config.string("ONDIJON_OPENDATA_CONTACT", default="opendata@example.org")
 OPENDATA_LICENCE_NAME = "Licence Ouverte 2.0"
