@@ -70,6 +70,7 @@ REVIEWED_PUBLIC = {
     *("opendata:api-geojson", "opendata:api-csv", "opendata:api-schema"),
     *("opendata:ogc-landing", "opendata:ogc-conformance", "opendata:ogc-collections"),
     *("opendata:ogc-collection", "opendata:ogc-items", "opendata:ogc-item"),
+    *("opendata:ogc-not-found", "accessibility"),
     "media/<path:path>",  # development only (DEBUG): uploaded files under random names
 }
 
