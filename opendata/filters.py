@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,6 +53,9 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # A filter on a property the rows do not have, or on a value none holds (a commune
+    # outside the metropolis, an unknown category): no row can match.
+    matches_nothing: bool = False
 
     @property
     def empty(self) -> bool:
@@ -76,13 +80,8 @@ def parse_bbox(raw: str, parameter: str = "bbox") -> tuple[float, float, float, 
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     elif len(numbers) != 4:
         raise BadParameter(parameter, expected)
+    # A box south of itself, or off the globe, is well-formed and contains no feature.
     min_lon, min_lat, max_lon, max_lat = numbers
-    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)) or not all(
-        -90 <= v <= 90 for v in (min_lat, max_lat)
-    ):
-        raise BadParameter(parameter, _("longitudes must lie within ±180 and latitudes within ±90"))
-    if min_lat > max_lat:
-        raise BadParameter(parameter, _("the minimum corner must come before the maximum corner"))
     return min_lon, min_lat, max_lon, max_lat
 
 
@@ -101,11 +100,8 @@ def parse_datetime(raw: str | None) -> tuple[str | None, str | None] | None:
     days = [_day_of(end) for end in ends]
     if len(days) == 1:
         return days[0], days[0]
+    # "../.." bounds nothing; an end before its start contains no day.
     first, last = days
-    if first is None and last is None:
-        raise BadParameter("datetime", _("an interval needs at least one bound"))
-    if first and last and last < first:
-        raise BadParameter("datetime", _("the end comes before the start"))
     return first, last
 
 
@@ -129,19 +125,29 @@ def _date(raw: str, parameter: str) -> str:
         raise BadParameter(parameter, _("expected a date as YYYY-MM-DD")) from None
 
 
-def _check_value(dataset: Dataset, parameter: str, raw: str) -> None:
-    """A coded column accepts only its codes, so a typo is a 400 rather than no rows."""
+INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+
+
+def _holds(dataset: Dataset, parameter: str, raw: str) -> bool:
+    """Whether some row may hold this value: a coded column holds only its codes."""
     column = dataset.column(FILTER_COLUMNS[parameter])
-    if column.values is None:
-        return
-    allowed = column.values()
-    if raw not in allowed:
-        raise BadParameter(
-            parameter, _("expected one of: %(values)s") % {"values": ", ".join(allowed)}
-        )
+    return column.values is None or raw in column.values()
+
+
+def _may_match(dataset: Dataset, family: str, parameter: str, raw: str) -> bool:
+    if family not in dataset.filters:
+        return False
+    if parameter == "commune":
+        return raw in territory.commune_names()
+    if parameter in ("category", "status"):
+        return _holds(dataset, parameter, raw)
+    return True
 
 
 def parse_filters(query: Mapping[str, str], dataset: Dataset) -> Filters:
+    """Malformed values are refused; well-formed ones that no row can hold (a filter the
+    dataset does not have, a commune outside the metropolis) select nothing, as the
+    OpenAPI document cannot say which dataset has which column."""
     values: dict[str, Any] = {}
     for parameter in FILTER_PARAMETERS:
         raw = query.get(parameter)
@@ -152,30 +158,24 @@ def parse_filters(query: Mapping[str, str], dataset: Dataset) -> Filters:
                 continue
             raise BadParameter(parameter, _("must not be empty"))
         family = "date" if parameter.startswith("date_") else parameter
-        if family not in dataset.filters:
-            raise BadParameter(parameter, _("this dataset cannot be filtered this way"))
-        if parameter == "commune" and raw not in territory.commune_names():
-            raise BadParameter(parameter, _("no commune has this INSEE code"))
-        if parameter in ("category", "status"):
-            _check_value(dataset, parameter, raw)
+        if parameter == "commune" and not INSEE_CODE.match(raw):
+            raise BadParameter(parameter, _("expected an INSEE code of five characters"))
         if parameter == "bbox":
             values[parameter] = parse_bbox(raw)
         elif family == "date":
             values[parameter] = _date(raw, parameter)
         else:
             values[parameter] = raw
-    if (
-        values.get("date_from")
-        and values.get("date_to")
-        and values["date_to"] < values["date_from"]
-    ):
-        raise BadParameter("date_to", _("comes before date_from"))
+        if not _may_match(dataset, family, parameter, raw):
+            values["matches_nothing"] = True
     return Filters(**values)
 
 
 def apply(snap: Snapshot, filters: Filters) -> list[int]:
     """Indexes of the rows that pass every filter, in table (identifier) order."""
     rows, dataset = snap.table.rows, snap.dataset
+    if filters.matches_nothing:
+        return []
     if filters.empty:
         return list(range(len(rows)))
     candidates = _within_bbox_lons(snap, filters.bbox) if filters.bbox else range(len(rows))
@@ -267,8 +267,10 @@ def decode_cursor(raw: str | None) -> str | None:
     if raw is None:
         return None
     try:
-        return base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
+        # Any well-formed cursor is a position in identifier order, even one not issued here.
+        return decoded.decode(errors="replace")
+    except (binascii.Error, ValueError):
         raise BadParameter("cursor", _("not a cursor this API returned")) from None
 
 

@@ -94,7 +94,13 @@ class OpenDataView(APIView):
 
     @staticmethod
     def query(request: Request) -> dict[str, str]:
-        return {key: request.query_params.get(key, "") for key in request.query_params}
+        """One value per parameter; `bbox` repeated once per number (the exploded form of
+        the array) reads as the comma-separated one."""
+        query = {key: request.query_params.get(key, "") for key in request.query_params}
+        numbers = request.query_params.getlist("bbox")
+        if len(numbers) > 1:
+            query["bbox"] = ",".join(numbers)
+        return query
 
     @staticmethod
     def snapshot(dataset: Dataset) -> store.Snapshot:

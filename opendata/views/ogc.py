@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from opendata import datasets, filters, formats, store
 from opendata.datasets import Dataset
 from opendata.views import http, schemas
-from opendata.views.api import CRS_DOC, ERRORS
+from opendata.views.api import CRS_DOC, ERRORS, SPATIAL_DATASET_DOC
 from opendata.views.base import OpenDataView, UnknownDataset
 
 CONFORMANCE = [
@@ -137,6 +137,7 @@ class CollectionView(OpenDataView):
     @extend_schema(
         operation_id="ogc_collection",
         summary="One feature collection",
+        parameters=[SPATIAL_DATASET_DOC],
         responses={200: schemas.COLLECTION, 404: ERRORS[404], 429: ERRORS[429]},
         tags=OGC_TAGS,
     )
@@ -179,12 +180,7 @@ def _datetime(dataset: Dataset, query: dict[str, str]) -> tuple[str | None, str 
 
 BBOX_DOC = OpenApiParameter(
     "bbox",
-    {
-        "type": "array",
-        "items": {"type": "number"},
-        "minItems": 4,
-        "maxItems": 6,
-    },
+    schemas.BBOX_PARAMETER,
     style="form",
     explode=False,
     description=(
@@ -208,9 +204,19 @@ LIMIT_DOC = OpenApiParameter(
 OFFSET_DOC = OpenApiParameter(
     "offset", {"type": "integer", "minimum": 0, "default": 0}, description="Features to skip."
 )
+# Calendar days (29 February aside, which the server also accepts in leap years).
+_DAY = (
+    r"(19|20)[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_TIME = (
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?"
+)
+_END = f"({_DAY}{_TIME}|\\.\\.)?"
+DATETIME_PATTERN = f"^({_DAY}{_TIME}|{_END}/{_END})$"
 DATETIME_DOC = OpenApiParameter(
     "datetime",
-    {"type": "string", "minLength": 1},
+    {"type": "string", "pattern": DATETIME_PATTERN},
     description=(
         "An RFC 3339 date-time or date, or an interval start/end with `..` for an open end. "
         "Collections with a date (incidents) filter on its day; the others ignore it."
@@ -227,7 +233,15 @@ class ItemsView(OpenDataView):
     @extend_schema(
         operation_id="ogc_items",
         summary="Features of a collection",
-        parameters=[BBOX_DOC, BBOX_CRS_DOC, DATETIME_DOC, LIMIT_DOC, OFFSET_DOC, CRS_DOC],
+        parameters=[
+            SPATIAL_DATASET_DOC,
+            BBOX_DOC,
+            BBOX_CRS_DOC,
+            DATETIME_DOC,
+            LIMIT_DOC,
+            OFFSET_DOC,
+            CRS_DOC,
+        ],
         responses={
             (200, GEOJSON): OpenApiResponse(schemas.FEATURE_COLLECTION, "A page of features."),
             **GEOJSON_ERRORS,

@@ -139,3 +139,11 @@ FEATURE_COLLECTION: Schema = {
         "numberReturned": {"type": "integer", "minimum": 0},
     },
 }
+
+# Four numbers, or six with heights; OpenAPI 3.0 has no other way to say "4 or 6 items".
+BBOX_PARAMETER: Schema = {
+    "oneOf": [
+        {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+        {"type": "array", "items": {"type": "number"}, "minItems": 6, "maxItems": 6},
+    ]
+}
