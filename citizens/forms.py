@@ -218,7 +218,7 @@ class PhoneReportForm(forms.Form):
         elif lat is not None and lon is not None:
             if not hypervisor_selectors.territory_contains(lat=lat, lon=lon):
                 self.add_error("address", _("This place is outside the territory we look after."))
-        elif not cleaned.get("place"):
+        elif not cleaned.get("place") and not str(cleaned.get("address") or "").strip():
             self.add_error(
                 "address",
                 _("Find the address, place the pin on the map, or at least choose the commune."),
@@ -227,14 +227,18 @@ class PhoneReportForm(forms.Form):
 
     @property
     def location(self) -> dict[str, Any] | None:
-        """Where the problem is, and whether it is precise or only the commune's centre."""
+        """Where the problem is: a chosen address or pin is precise; otherwise the words the
+        caller gave (an address not picked from the list, the commune) are left for the report
+        service to locate from the gazetteer, else the commune, else an operator by hand."""
         data = self.cleaned_data
         if data.get("lat") is not None and data.get("lon") is not None:
-            return {"lat": data["lat"], "lon": data["lon"], "precise": True}
+            return {"lat": data["lat"], "lon": data["lon"], "precise": True, "address": ""}
         place = self.places.get(data.get("place") or "")
-        if place is None:
+        words = [str(data.get("address") or "").strip(), place["name"] if place else ""]
+        address = ", ".join(word for word in words if word)
+        if not address:
             return None
-        return {"lat": place["lat"], "lon": place["lon"], "precise": False}
+        return {"lat": None, "lon": None, "precise": False, "address": address}
 
 
 class PhoneFollowForm(forms.Form):

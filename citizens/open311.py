@@ -125,7 +125,6 @@ def service_request(
         "service_notice": "",
         "requested_datetime": when(report.created_at),
         "updated_datetime": when(updated),
-        "expected_datetime": "",
         "address": view["commune"],
         "address_id": "",
         "zipcode": "",
@@ -137,14 +136,23 @@ def service_request(
 
 def discovery(*, base_url: str) -> dict[str, Any]:
     return {
-        "changeset": "2026-11-22T00:00:00+01:00",
+        "changeset": "2026-12-04T00:00:00+01:00",
         "contact": settings.DEFAULT_FROM_EMAIL,
         "key_service": _("Ask the city for an API key to post service requests."),
+        # Where this endpoint differs from GeoReport v2 on purpose (docs/citizens.md).
+        "notes": [
+            _("address_id is not supported: locate a request by lat/long or address_string."),
+            _(
+                "Reporters' names, e-mails, phones and descriptions are never published: "
+                "description is empty in every read."
+            ),
+            _("expected_datetime is left out: deadlines are internal commitments."),
+        ],
         "endpoints": [
             {
                 "specification": SPECIFICATION,
                 "url": f"{base_url}/open311/v2",
-                "changeset": "2026-11-22T00:00:00+01:00",
+                "changeset": "2026-12-04T00:00:00+01:00",
                 "type": "production",
                 "formats": ["application/json", "text/xml"],
             }
@@ -161,6 +169,7 @@ _XML_ITEM = {
     "values": "value",
     "endpoints": "endpoint",
     "formats": "format",
+    "notes": "note",
 }
 
 

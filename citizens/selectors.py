@@ -172,6 +172,8 @@ def duplicate_master_for(*, category_code: str, lat: float | None, lon: float | 
         since=timezone.now() - timedelta(hours=settings.CITIZENS_DUPLICATE_WINDOW_HOURS),
     )
     for row in nearby:
+        if row.get("located_by_commune"):
+            continue
         located = Report.objects.filter(incident_id=row["incident_id"]).values("lat", "lon").first()
         if located is None or located["lat"] is None or located["lon"] is None:
             return row["incident_id"]  # opened by staff or equipment: a real location

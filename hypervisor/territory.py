@@ -13,6 +13,7 @@ import shapely
 from django.utils.translation import gettext as _
 from shapely import voronoi_polygons
 from shapely.geometry import MultiPoint, Point, mapping, shape
+from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
 FACTS_FILE = Path(__file__).parent / "data" / "communes_facts.csv"
@@ -35,6 +36,18 @@ class CommuneRecord:
     label_lat: float
     label_lon: float
     approximated: bool = False
+
+
+def rfc7946_wound(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A Polygon or MultiPolygon with exterior rings counter-clockwise and holes clockwise,
+    as RFC 7946 §3.1.6 requires of GeoJSON (many sources, IGN's included, wind the other way).
+    """
+    area = shape(geometry)
+    if area.geom_type == "Polygon":
+        return dict(mapping(orient(area, sign=1.0)))
+    if area.geom_type == "MultiPolygon":
+        return dict(mapping(shapely.MultiPolygon([orient(p, sign=1.0) for p in area.geoms])))
+    return geometry
 
 
 def _first(properties: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -120,7 +133,7 @@ def _parse_feature(number: int, feature: Any, seen: set[str]) -> CommuneRecord:
         insee=insee,
         name=name,
         population=population,
-        geometry=mapping(geometry),
+        geometry=rfc7946_wound(dict(mapping(geometry))),
         label_lat=float(label_lat),
         label_lon=float(label_lon),
     )
@@ -164,7 +177,7 @@ def approximate_communes(facts_file: Path = FACTS_FILE) -> list[CommuneRecord]:
                 insee=row["insee"],
                 name=row["name"],
                 population=int(row["population"]),
-                geometry=mapping(geometry),
+                geometry=rfc7946_wound(dict(mapping(geometry))),
                 label_lat=float(row["centre_lat"]),
                 label_lon=float(row["centre_lon"]),
                 approximated=True,

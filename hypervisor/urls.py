@@ -4,6 +4,7 @@ from hypervisor.views import account, control_room, crisis, oversight, public, s
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("accessibilite/", public.accessibility_statement, name="accessibility"),
     path("connexion/", account.login, name="login"),
     path("connexion/code/", account.login_code, name="login-code"),
     path("compte/double-authentification/", account.second_factor_page, name="second-factor"),

@@ -489,11 +489,15 @@ if OPENDATA_INCIDENT_LOCATION not in ("grid", "commune"):
 OPENDATA_GRID_METRES = config.integer("ONDIJON_OPENDATA_GRID_METRES", 250, minimum=50)
 # Datasets left out of the catalogue and the API (for instance "cameras").
 OPENDATA_UNPUBLISHED = config.items("ONDIJON_OPENDATA_UNPUBLISHED", [])
-OPENDATA_RATE_ANONYMOUS = config.string("ONDIJON_OPENDATA_RATE_ANONYMOUS", default="60/min")
-OPENDATA_RATE_KEY = config.string("ONDIJON_OPENDATA_RATE_KEY", default="1200/min")
+# Sized for GIS tools' defaults: GDAL pages OGC API items by 10, so copying the ~35,000 light
+# points takes ~3,500 requests, every layer ~3,560 (docs/opendata.md, "Quotas").
+OPENDATA_RATE_ANONYMOUS = config.string("ONDIJON_OPENDATA_RATE_ANONYMOUS", default="6000/hour")
+OPENDATA_RATE_KEY = config.string("ONDIJON_OPENDATA_RATE_KEY", default="60000/hour")
 OPENDATA_KEY_REQUEST_RATE = "5/h"
 OPENDATA_CACHE_SECONDS = config.integer("ONDIJON_OPENDATA_CACHE_SECONDS", 300, minimum=1)
 OPENDATA_HISTORY_MONTHS = 24
+# When the catalogue was first published (dct:issued of the DCAT-AP catalogue).
+OPENDATA_CATALOGUE_ISSUED = config.string("ONDIJON_OPENDATA_ISSUED", default="2026-11-22")
 OPENDATA_PUBLISHER = TERRITORY_NAME
 OPENDATA_CONTACT_EMAIL = config.string("ONDIJON_OPENDATA_CONTACT", default="opendata@example.org")
 OPENDATA_LICENCE_NAME = "Licence Ouverte 2.0"

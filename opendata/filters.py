@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,11 +21,17 @@ from opendata.datasets.base import FILTER_COLUMNS
 from opendata.store import Snapshot
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+# EPSG:4326 by its URI: the same datum as CRS84, latitude first (OGC API Features Part 2).
+WGS84_LAT_LON = "http://www.opengis.net/def/crs/EPSG/0/4326"
 LAMBERT93 = "http://www.opengis.net/def/crs/EPSG/0/2154"
+SUPPORTED_CRS = (CRS84, WGS84_LAT_LON, LAMBERT93)
+# The bare codes are shorthands of the REST API: "EPSG:4326" there means CRS84 (longitude
+# first), as GeoJSON tools expect; docs/opendata.md says so.
 CRS_ALIASES = {
     CRS84: CRS84,
     "EPSG:4326": CRS84,
     "CRS84": CRS84,
+    WGS84_LAT_LON: WGS84_LAT_LON,
     LAMBERT93: LAMBERT93,
     "EPSG:2154": LAMBERT93,
 }
@@ -46,6 +53,9 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # A filter on a property the rows do not have, or on a value none holds (a commune
+    # outside the metropolis, an unknown category): no row can match.
+    matches_nothing: bool = False
 
     @property
     def empty(self) -> bool:
@@ -53,24 +63,59 @@ class Filters:
 
 
 def parse_bbox(raw: str, parameter: str = "bbox") -> tuple[float, float, float, float]:
+    """Four numbers, or six with heights (ignored: every feature lies on the ground).
+
+    A west edge east of the east edge crosses the antimeridian, as OGC API Features allows.
+    """
+    expected = _(
+        "expected four or six numbers: min lon, min lat, [min height,] max lon, max lat"
+        "[, max height]"
+    )
     parts = raw.split(",")
-    if len(parts) != 4:
-        raise BadParameter(
-            parameter, _("expected four numbers: min lon, min lat, max lon, max lat")
-        )
     try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        raise BadParameter(parameter, expected) from None
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    elif len(numbers) != 4:
+        raise BadParameter(parameter, expected)
+    # A box south of itself, or off the globe, is well-formed and contains no feature.
+    min_lon, min_lat, max_lon, max_lat = numbers
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_datetime(raw: str | None) -> tuple[str | None, str | None] | None:
+    """OGC API `datetime`: an instant or an interval `start/end`, either end open (`..`).
+
+    Returns the first and last day it covers (the published dates are days), or None.
+    """
+    if raw is None:
+        return None
+    if raw == "":
+        raise BadParameter("datetime", _("must not be empty"))
+    ends = raw.split("/")
+    if len(ends) > 2:
+        raise BadParameter("datetime", _("expected an instant or an interval start/end"))
+    days = [_day_of(end) for end in ends]
+    if len(days) == 1:
+        return days[0], days[0]
+    # "../.." bounds nothing; an end before its start contains no day.
+    first, last = days
+    return first, last
+
+
+def _day_of(raw: str) -> str | None:
+    if raw in ("", ".."):
+        return None
+    try:
+        if "T" in raw.upper():
+            return datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).date().isoformat()
+        return date.fromisoformat(raw).isoformat()
     except ValueError:
         raise BadParameter(
-            parameter, _("expected four numbers: min lon, min lat, max lon, max lat")
+            "datetime", _("expected RFC 3339 dates or date-times, e.g. 2026-01-31T00:00:00Z")
         ) from None
-    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)) or not all(
-        -90 <= v <= 90 for v in (min_lat, max_lat)
-    ):
-        raise BadParameter(parameter, _("longitudes must lie within ±180 and latitudes within ±90"))
-    if min_lon > max_lon or min_lat > max_lat:
-        raise BadParameter(parameter, _("the minimum corner must come before the maximum corner"))
-    return min_lon, min_lat, max_lon, max_lat
 
 
 def _date(raw: str, parameter: str) -> str:
@@ -80,54 +125,60 @@ def _date(raw: str, parameter: str) -> str:
         raise BadParameter(parameter, _("expected a date as YYYY-MM-DD")) from None
 
 
-def _check_value(dataset: Dataset, parameter: str, raw: str) -> None:
-    """A coded column accepts only its codes, so a typo is a 400 rather than no rows."""
+INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+
+
+def _holds(dataset: Dataset, parameter: str, raw: str) -> bool:
+    """Whether some row may hold this value: a coded column holds only its codes."""
     column = dataset.column(FILTER_COLUMNS[parameter])
-    if column.values is None:
-        return
-    allowed = column.values()
-    if raw not in allowed:
-        raise BadParameter(
-            parameter, _("expected one of: %(values)s") % {"values": ", ".join(allowed)}
-        )
+    return column.values is None or raw in column.values()
+
+
+def _may_match(dataset: Dataset, family: str, parameter: str, raw: str) -> bool:
+    if family not in dataset.filters:
+        return False
+    if parameter == "commune":
+        return raw in territory.commune_names()
+    if parameter in ("category", "status"):
+        return _holds(dataset, parameter, raw)
+    return True
 
 
 def parse_filters(query: Mapping[str, str], dataset: Dataset) -> Filters:
+    """Malformed values are refused; well-formed ones that no row can hold (a filter the
+    dataset does not have, a commune outside the metropolis) select nothing, as the
+    OpenAPI document cannot say which dataset has which column."""
     values: dict[str, Any] = {}
     for parameter in FILTER_PARAMETERS:
         raw = query.get(parameter)
-        if raw is None or raw == "":
+        if raw is None:
             continue
+        if raw == "":
+            if parameter in ("commune", "category", "status"):
+                continue
+            raise BadParameter(parameter, _("must not be empty"))
         family = "date" if parameter.startswith("date_") else parameter
-        if family not in dataset.filters:
-            raise BadParameter(parameter, _("this dataset cannot be filtered this way"))
-        if parameter == "commune" and raw not in territory.commune_names():
-            raise BadParameter(parameter, _("no commune has this INSEE code"))
-        if parameter in ("category", "status"):
-            _check_value(dataset, parameter, raw)
+        if parameter == "commune" and not INSEE_CODE.match(raw):
+            raise BadParameter(parameter, _("expected an INSEE code of five characters"))
         if parameter == "bbox":
             values[parameter] = parse_bbox(raw)
         elif family == "date":
             values[parameter] = _date(raw, parameter)
         else:
             values[parameter] = raw
-    if (
-        values.get("date_from")
-        and values.get("date_to")
-        and values["date_to"] < values["date_from"]
-    ):
-        raise BadParameter("date_to", _("comes before date_from"))
+        if not _may_match(dataset, family, parameter, raw):
+            values["matches_nothing"] = True
     return Filters(**values)
 
 
 def apply(snap: Snapshot, filters: Filters) -> list[int]:
     """Indexes of the rows that pass every filter, in table (identifier) order."""
     rows, dataset = snap.table.rows, snap.dataset
+    if filters.matches_nothing:
+        return []
     if filters.empty:
         return list(range(len(rows)))
-    candidates = (
-        snap.within_lon(filters.bbox[0], filters.bbox[2]) if filters.bbox else range(len(rows))
-    )
+    candidates = _within_bbox_lons(snap, filters.bbox) if filters.bbox else range(len(rows))
     checks = []
     names = dataset.column_names
     for parameter in ("commune", "category", "status"):
@@ -154,26 +205,42 @@ def apply(snap: Snapshot, filters: Filters) -> list[int]:
             continue
         if filters.bbox:
             min_lon, min_lat, max_lon, max_lat = filters.bbox
-            if not (min_lon <= row[lon] <= max_lon and min_lat <= row[lat] <= max_lat):
+            if not min_lat <= row[lat] <= max_lat:
+                continue
+            if min_lon <= max_lon and not min_lon <= row[lon] <= max_lon:
+                continue
+            if min_lon > max_lon and max_lon < row[lon] < min_lon:
                 continue
         kept.append(index)
     return kept
 
 
-def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
-    if raw is None or raw == "":
+def _within_bbox_lons(snap: Snapshot, bbox: tuple[float, float, float, float]) -> list[int]:
+    west, east = bbox[0], bbox[2]
+    if west <= east:
+        return snap.within_lon(west, east)
+    # Across the antimeridian: east of the west edge, or west of the east edge.
+    return sorted({*snap.within_lon(west, 180), *snap.within_lon(-180, east)})
+
+
+def parse_limit(raw: str | None, *, default: int, maximum: int, serve_maximum: bool = False) -> int:
+    """`serve_maximum`: a limit above the maximum is served the maximum (OGC API Features
+    /req/core/fc-limit-response-1) rather than refused."""
+    if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
         raise BadParameter("limit", _("expected a whole number")) from None
+    if serve_maximum and value > maximum:
+        return maximum
     if not 1 <= value <= maximum:
         raise BadParameter("limit", _("must lie between 1 and %(max)d") % {"max": maximum})
     return value
 
 
 def parse_offset(raw: str | None) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return 0
     try:
         value = int(raw)
@@ -185,10 +252,10 @@ def parse_offset(raw: str | None) -> int:
 
 
 def parse_crs(raw: str | None, parameter: str = "crs") -> str:
-    if raw is None or raw == "":
+    if raw is None:
         return CRS84
     if raw not in CRS_ALIASES:
-        raise BadParameter(parameter, _("supported: %(list)s") % {"list": f"{CRS84}, {LAMBERT93}"})
+        raise BadParameter(parameter, _("supported: %(list)s") % {"list": ", ".join(SUPPORTED_CRS)})
     return CRS_ALIASES[raw]
 
 
@@ -197,11 +264,13 @@ def encode_cursor(last_id: str) -> str:
 
 
 def decode_cursor(raw: str | None) -> str | None:
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
-        return base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
+        # Any well-formed cursor is a position in identifier order, even one not issued here.
+        return decoded.decode(errors="replace")
+    except (binascii.Error, ValueError):
         raise BadParameter("cursor", _("not a cursor this API returned")) from None
 
 

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from json.encoder import py_encode_basestring
 from typing import Any
 
+import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 from shapely.ops import transform
 
 from hypervisor.spreadsheet import defused
 from opendata.datasets import Column, Dataset
-from opendata.filters import LAMBERT93
+from opendata.filters import LAMBERT93, WGS84_LAT_LON
 from opendata.store import Snapshot
 
 _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
@@ -44,6 +45,8 @@ def _coordinates(snap: Snapshot, indexes: list[int], crs: str) -> list[tuple[flo
 
 def _project(lons: list[float], lats: list[float], crs: str) -> tuple[list[Any], list[Any]]:
     """Whole coordinate arrays at once; Lambert-93 rounded to the centimetre."""
+    if crs == WGS84_LAT_LON:
+        return lats, lons
     if crs != LAMBERT93 or not lons:
         return lons, lats
     xs, ys = _TO_L93.transform(lons, lats)
@@ -56,7 +59,11 @@ def _geometry(snap: Snapshot, index: int, point: tuple[float, float], crs: str) 
         return {"type": "Point", "coordinates": list(point)}
     geometry = shapes[index]
     if crs == LAMBERT93:
-        return dict(mapping(transform(_TO_L93.transform, shape(geometry))))
+        projected = transform(_TO_L93.transform, shape(geometry))
+        # To the centimetre, as the points are: more decimals only describe rounding noise.
+        return dict(mapping(shapely.transform(projected, lambda xy: xy.round(2))))
+    if crs == WGS84_LAT_LON:
+        return dict(mapping(transform(lambda x, y: (y, x), shape(geometry))))
     return geometry
 
 
@@ -121,6 +128,9 @@ def _point_features(snap: Snapshot, indexes: list[int], crs: str) -> list[bytes]
     if crs == LAMBERT93:
         xs, ys = _TO_L93.transform(list(lons), list(lats))
         coordinate = b"%.2f"
+    elif crs == WGS84_LAT_LON:
+        xs, ys = lats, lons
+        coordinate = b"%.7f"
     else:
         xs, ys = lons, lats
         coordinate = b"%.7f"

@@ -28,6 +28,8 @@ from incidents import selectors as incident_selectors
 from incidents.services import CategoryUnavailable, Priority, Source
 
 MAX_RESULTS = 1000
+# GeoReport v2 allows descriptions of up to 4,000 characters.
+MAX_DESCRIPTION = 4000
 DEFAULT_SPAN = timedelta(days=90)
 FORMATS = {"json", "xml"}
 
@@ -61,6 +63,15 @@ def _check_format(fmt: str) -> str | None:
     return fmt if fmt in FORMATS else None
 
 
+def _wrong_jurisdiction(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """Every call, read or write, refuses another jurisdiction's id the same way."""
+    jurisdiction = request.POST.get("jurisdiction_id") if request.method == "POST" else None
+    jurisdiction = jurisdiction or request.GET.get("jurisdiction_id")
+    if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
+        return _error(fmt, 404, _("Unknown jurisdiction_id %(id)s.") % {"id": jurisdiction})
+    return None
+
+
 @require_safe
 @public
 def root(request: HttpRequest) -> HttpResponse:
@@ -80,6 +91,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     return _respond(fmt, "services", open311.service_list())
 
 
@@ -88,6 +101,8 @@ def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     definition = open311.service_definition(service_code=service_code)
     if definition is None:
         return _error(fmt, 404, _("Unknown service_code %(code)s.") % {"code": service_code})
@@ -112,8 +127,9 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     if ids:
         reports = reports.filter(reference__in=ids)
     else:
-        if request.GET.get("service_code"):
-            reports = reports.filter(category_code=request.GET["service_code"])
+        codes = [code for code in request.GET.get("service_code", "").split(",") if code]
+        if codes:  # the specification allows a comma-separated list
+            reports = reports.filter(category_code__in=codes)
         start, end = request.GET.get("start_date"), request.GET.get("end_date")
         start_at, end_at = _datetime(start), _datetime(end)
         if (start and start_at is None) or (end and end_at is None):
@@ -145,6 +161,34 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, "service_requests", documents)
 
 
+def _location(data: Any) -> tuple[float | None, float | None, str] | str:
+    """lat/long, or else address_string; a message if neither locates the request.
+
+    An address is located by the report service from the territory's gazetteer, else its
+    commune; one it cannot place waits for an operator (never refused).
+    address_id is refused: no public address register numbers our places (docs/citizens.md).
+    """
+    address = data.get("address_string", "").strip()[:200]
+    if data.get("lat") or data.get("long"):
+        try:
+            lat, lon = float(data["lat"]), float(data["long"])
+        except (KeyError, ValueError):
+            return _("lat and long must both be decimal degrees.")
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return _("lat and long must both be decimal degrees.")
+        return lat, lon, address
+    if address:
+        return None, None, address
+    if data.get("address_id"):
+        return _("address_id is not supported here: send lat and long, or address_string.")
+    return _("A location is required: lat and long, or address_string.")
+
+
+def _service_name(service_code: str) -> str:
+    names = {service["service_code"]: service["service_name"] for service in open311.service_list()}
+    return str(names.get(service_code, service_code))
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     # The allowance first: every post counts, so API keys cannot be guessed without limit.
@@ -152,33 +196,28 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return _error(fmt, 429, _("Too many requests from this client; try again later."))
     if data.get("api_key", "") not in settings.OPEN311_API_KEYS:
         return _error(fmt, 403, _("A valid api_key is required to post a service request."))
-    jurisdiction = data.get("jurisdiction_id")
-    if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
-        return _error(fmt, 404, _("Unknown jurisdiction_id %(id)s.") % {"id": jurisdiction})
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     service_code = data.get("service_code", "")
     if not service_code:
         return _error(fmt, 400, _("service_code is required."))
-    try:
-        lat = float(data["lat"]) if data.get("lat") else None
-        lon = float(data["long"]) if data.get("long") else None
-    except ValueError:
-        return _error(fmt, 400, _("lat and long must be decimal degrees."))
-    if not all(math.isfinite(value) for value in (lat, lon) if value is not None):
-        return _error(fmt, 400, _("lat and long must be decimal degrees."))
-    # GeoReport v2: a location is lat/long or address_string. An address is located from
-    # the territory's gazetteer (else its commune); an unknown one is placed by an operator.
-    address = data.get("address_string", "").strip()[:200]
-    if (lat is None) != (lon is None) or (lat is None and not address):
-        return _error(fmt, 400, _("Give lat and long, or address_string."))
+    located = _location(data)
+    if isinstance(located, str):
+        return _error(fmt, 400, located)
+    lat, lon, address = located
     if (
         lat is not None
         and lon is not None
         and not hypervisor_selectors.territory_contains(lat=lat, lon=lon)
     ):
         return _error(fmt, 400, _("This location is outside the jurisdiction."))
-    description = data.get("description", "").strip()
-    if len(description) < 3:
-        return _error(fmt, 400, _("description is required."))
+    description = data.get("description", "").strip()  # optional in GeoReport v2
+    if len(description) > MAX_DESCRIPTION:
+        return _error(
+            fmt,
+            400,
+            _("description must be at most %(max)d characters.") % {"max": MAX_DESCRIPTION},
+        )
     danger = data.get(f"attribute[{open311.DANGER_ATTRIBUTE}]", "")
     if danger not in ("", "yes", "no"):
         return _error(fmt, 400, _("attribute[danger] must be yes or no."))
@@ -191,7 +230,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         report = services.report_submit(
             category_code=service_code,
-            description=description[:2000],
+            # Optional in GeoReport v2; an incident always has one, so the service's name
+            # stands for it (docs/citizens.md).
+            description=description or _service_name(service_code),
             lat=lat,
             lon=lon,
             address=address,
@@ -228,6 +269,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     if request.method == "POST":
         return _create(request, fmt)
     if request.method != "GET":
@@ -240,6 +283,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     report = Report.objects.filter(reference=request_id).first()
     document = (
         open311.service_request(report, base_url=_base_url(request), exact=_exact(request))
@@ -256,6 +301,8 @@ def single_request(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     if not _check_format(fmt):
         return _error("json", 400, _("Format must be json or xml."))
+    if refused := _wrong_jurisdiction(request, fmt):
+        return refused
     report = Report.objects.filter(token=token).first()
     if report is None:
         return _error(fmt, 404, _("Unknown token."))

@@ -99,6 +99,7 @@ def _file_report(request: HttpRequest, form: PhoneReportForm) -> HttpResponse:
         description=data["description"],
         lat=location["lat"],
         lon=location["lon"],
+        address=location["address"],
         source=Source.PHONE,
         contact_phone=data["caller_number"] if consent else "",
         contact_consent=consent,

@@ -15,6 +15,8 @@ import qrcode.image.svg
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.db import transaction
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,7 +85,9 @@ def qr_svg(device: TOTPDevice) -> str:
         device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2
     )
     svg: str = image.to_string(encoding="unicode")
-    return svg.replace("<svg ", '<svg class="qr-code" role="img" ', 1)
+    # An image needs a name (WCAG 1.1.1): the key is also printed below it as text.
+    label = escape(gettext("QR code of the authenticator key"))
+    return svg.replace("<svg ", f'<svg class="qr-code" role="img" aria-label="{label}" ', 1)
 
 
 @transaction.atomic

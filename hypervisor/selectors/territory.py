@@ -14,6 +14,7 @@ from shapely.geometry import Point, shape
 
 from hypervisor import geo
 from hypervisor.models import Commune, RoutingRule, Sector
+from hypervisor.territory import rfc7946_wound
 
 
 def commune_index() -> geo.CommuneIndex:
@@ -46,7 +47,9 @@ def communes_geojson() -> dict[str, Any]:
             {
                 "type": "Feature",
                 "id": commune.insee,
-                "geometry": commune.geometry,
+                # Rewound on output too: communes loaded by an older version kept the source's
+                # winding.
+                "geometry": rfc7946_wound(commune.geometry),
                 "properties": {
                     "insee": commune.insee,
                     "name": commune.name,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,3 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 logout = public(auth_views.LogoutView.as_view())
+
+
+@require_safe
+@public
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement French public bodies must publish (RGAA 4.1)."""
+    return render(
+        request, "hypervisor/accessibility.html", {"contact": settings.DEFAULT_FROM_EMAIL}
+    )

@@ -129,7 +129,8 @@ class LocatedBy(models.TextChoices):
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=12, unique=True)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
-    description = models.TextField(_("description"), max_length=2000)
+    # Up to 4,000 characters, as GeoReport v2 allows; the web form keeps to 2,000.
+    description = models.TextField(_("description"), max_length=4000)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from hypervisor import geo
-from incidents.models import OPEN_STATUSES, Incident
+from incidents.models import OPEN_STATUSES, Incident, LocatedBy
 
 # A bounding box a few hundred metres wide never holds more open incidents than this.
 NEAR_LIMIT = 500
@@ -54,6 +54,8 @@ def incident_list_open_near(
                 "status": incident.status,
                 "status_label": str(incident.get_status_display()),
                 "source": incident.source,
+                # A commune's centre says which commune, not where: callers may skip it.
+                "located_by_commune": incident.located_by == LocatedBy.COMMUNE,
                 "distance_m": distance,
                 "created_at": incident.created_at,
             }

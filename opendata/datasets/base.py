@@ -53,9 +53,11 @@ class Dataset:
     description: Promise | str
     columns: tuple[Column, ...]
     load: Callable[[], Table]
-    # EU frequency vocabulary: CONTINUOUS, DAILY, MONTHLY, ANNUAL, IRREG…
+    # A code of the EU frequency authority table: UPDATE_CONT, DAILY, MONTHLY, ANNUAL, IRREG…
     frequency: str
     keywords: tuple[str, ...] = ()
+    # A code of the EU data-theme authority table: ENER, TRAN, GOVE, REGI, JUST…
+    theme: str = "GOVE"
     # Point datasets have lon/lat columns; area datasets also carry shapes.
     spatial: bool = False
     filters: frozenset[str] = field(default_factory=frozenset)

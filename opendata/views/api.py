@@ -12,32 +12,75 @@ from rest_framework.request import Request
 
 from opendata import datasets, filters, formats, store
 from opendata.datasets import Dataset
-from opendata.views import http
+from opendata.datasets.catalogue import ALL as ALL_DATASETS
+from opendata.views import http, schemas
 from opendata.views.base import OpenDataView
 
 PAGE_DEFAULT = 100
 PAGE_MAX = 1000
 
 FILTER_DOCS = [
-    OpenApiParameter("commune", str, description="INSEE code of a commune of the metropolis."),
-    OpenApiParameter("category", str, description="Category (incidents)."),
-    OpenApiParameter("status", str, description="Operating or incident status."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="First day, inclusive."),
+    OpenApiParameter(
+        "commune",
+        {"type": "string", "pattern": "^([0-9][0-9AB][0-9]{3})?$"},
+        description="INSEE code of a commune; one outside the metropolis selects nothing.",
+    ),
+    OpenApiParameter(
+        "category", str, description="Category; on a dataset without one, selects nothing."
+    ),
+    OpenApiParameter(
+        "status", str, description="Operating or incident status (the dataset page lists them)."
+    ),
+    OpenApiParameter(
+        "date_from",
+        OpenApiTypes.DATE,
+        description="First day, inclusive; on a dataset without dates, selects nothing.",
+    ),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="Last day, inclusive."),
     OpenApiParameter(
-        "bbox", str, description="min lon,min lat,max lon,max lat in WGS84 (spatial datasets)."
+        "bbox",
+        schemas.BBOX_PARAMETER,
+        style="form",
+        explode=False,
+        description="min lon,min lat,max lon,max lat in WGS84 (spatial datasets).",
     ),
 ]
+# The declared datasets, so that clients and schemathesis know the addresses that exist
+# (one left out by ONDIJON_OPENDATA_UNPUBLISHED answers the documented 404).
+DATASET_DOC = OpenApiParameter(
+    "slug",
+    str,
+    OpenApiParameter.PATH,
+    enum=[dataset.slug for dataset in ALL_DATASETS],
+    description="Dataset identifier.",
+)
+SPATIAL_DATASET_DOC = OpenApiParameter(
+    "slug",
+    str,
+    OpenApiParameter.PATH,
+    enum=[dataset.slug for dataset in ALL_DATASETS if dataset.spatial],
+    description="Identifier of a spatial dataset.",
+)
 CRS_DOC = OpenApiParameter(
     "crs",
     str,
-    description="Output coordinates: CRS84 (default) or EPSG:2154 (Lambert-93).",
-    enum=[filters.CRS84, filters.LAMBERT93, "EPSG:4326", "EPSG:2154"],
+    description=(
+        "Output coordinates: CRS84 (default), EPSG:4326 by its URI (latitude first) or "
+        "EPSG:2154 (Lambert-93). The bare code EPSG:4326 is a shorthand for CRS84."
+    ),
+    enum=list(filters.CRS_ALIASES),
 )
 ERRORS = {
-    400: OpenApiResponse(description="A parameter is invalid; the body names it and says why."),
-    404: OpenApiResponse(description="No such dataset."),
-    429: OpenApiResponse(description="Quota exceeded; send an API key for a higher one."),
+    400: OpenApiResponse(
+        schemas.ERROR, description="A parameter is invalid; the body names it and says why."
+    ),
+    404: OpenApiResponse(schemas.ERROR, description="No such dataset."),
+    429: OpenApiResponse(
+        schemas.ERROR,
+        description=(
+            "Quota exceeded (Retry-After says when to come back); an API key has a higher one."
+        ),
+    ),
 }
 
 
@@ -82,6 +125,7 @@ class DatasetDetailView(OpenDataView):
     @extend_schema(
         operation_id="datasets_detail",
         summary="One dataset's description and links",
+        parameters=[DATASET_DOC],
         responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
         tags=["open data"],
     )
@@ -96,9 +140,18 @@ class RecordsView(OpenDataView):
         operation_id="datasets_records",
         summary="Records, cursor-paginated, in identifier order",
         parameters=[
+            DATASET_DOC,
             *FILTER_DOCS,
-            OpenApiParameter("limit", int, description=f"1 to {PAGE_MAX}, default {PAGE_DEFAULT}."),
-            OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
+                description="Records per page.",
+            ),
+            OpenApiParameter(
+                "cursor",
+                {"type": "string", "pattern": "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$"},
+                description="The `next` cursor of the previous page.",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         tags=["open data"],
@@ -134,7 +187,7 @@ class GeoJsonView(OpenDataView):
     @extend_schema(
         operation_id="datasets_geojson",
         summary="The whole layer (or its filtered part) as one GeoJSON FeatureCollection",
-        parameters=[*FILTER_DOCS, CRS_DOC],
+        parameters=[SPATIAL_DATASET_DOC, *FILTER_DOCS, CRS_DOC],
         responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, **ERRORS},
         tags=["open data"],
     )
@@ -161,7 +214,7 @@ class CsvView(OpenDataView):
     @extend_schema(
         operation_id="datasets_csv",
         summary="CSV (UTF-8, header row), following the dataset's Table Schema",
-        parameters=FILTER_DOCS,
+        parameters=[DATASET_DOC, *FILTER_DOCS],
         responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
         tags=["open data"],
     )
@@ -186,6 +239,7 @@ class TableSchemaView(OpenDataView):
     @extend_schema(
         operation_id="datasets_table_schema",
         summary="Frictionless Table Schema of the CSV export",
+        parameters=[DATASET_DOC],
         responses={(200, "application/schema+json"): OpenApiTypes.OBJECT, 404: ERRORS[404]},
         tags=["open data"],
     )

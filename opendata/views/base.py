@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
@@ -53,6 +56,8 @@ class OpenDataView(APIView):
             return http.bad_parameter(exc)  # type: ignore[return-value]
         if isinstance(exc, UnknownDataset):
             return http.not_found(str(exc))  # type: ignore[return-value]
+        if isinstance(exc, Throttled):
+            return self._over_quota(exc)  # type: ignore[return-value]
         return super().handle_exception(exc)
 
     def finalize_response(
@@ -60,6 +65,24 @@ class OpenDataView(APIView):
     ) -> Response:
         """Throttling and authentication errors get the CORS headers as well."""
         http.cors(super().finalize_response(request, response, *args, **kwargs))
+        return response
+
+    @staticmethod
+    def _over_quota(exc: Throttled) -> JsonResponse:
+        """The API's error shape (code, description), with Retry-After as DRF sends it."""
+        wait = int(getattr(exc, "wait", None) or 1)
+        response = JsonResponse(
+            {
+                "code": "TooManyRequests",
+                "description": _(
+                    "Quota exceeded: try again in %(seconds)d s, or send an API key "
+                    "(X-Api-Key) for a higher quota."
+                )
+                % {"seconds": wait},
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
         return response
 
     @staticmethod
@@ -71,7 +94,13 @@ class OpenDataView(APIView):
 
     @staticmethod
     def query(request: Request) -> dict[str, str]:
-        return {key: request.query_params.get(key, "") for key in request.query_params}
+        """One value per parameter; `bbox` repeated once per number (the exploded form of
+        the array) reads as the comma-separated one."""
+        query = {key: request.query_params.get(key, "") for key in request.query_params}
+        numbers = request.query_params.getlist("bbox")
+        if len(numbers) > 1:
+            query["bbox"] = ",".join(numbers)
+        return query
 
     @staticmethod
     def snapshot(dataset: Dataset) -> store.Snapshot:

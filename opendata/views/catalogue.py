@@ -39,7 +39,7 @@ FILTER_EXAMPLES = {
 
 def _frequency(dataset: Dataset) -> str:
     frequencies = {
-        "CONTINUOUS": _("continuously"),
+        "UPDATE_CONT": _("continuously"),
         "DAILY": _("daily"),
         "MONTHLY": _("monthly"),
         "ANNUAL": _("yearly"),

@@ -7,15 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from pyproj import Transformer
 from rest_framework.request import Request
 
 from opendata import datasets, filters, formats, store
 from opendata.datasets import Dataset
-from opendata.views import http
-from opendata.views.api import CRS_DOC, ERRORS
+from opendata.views import http, schemas
+from opendata.views.api import CRS_DOC, ERRORS, SPATIAL_DATASET_DOC
 from opendata.views.base import OpenDataView, UnknownDataset
 
 CONFORMANCE = [
@@ -26,11 +26,16 @@ CONFORMANCE = [
 ]
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-ITEMS_DEFAULT = 10
+# A client that sends no limit gets a page worth a request; one that asks for more than the
+# maximum gets the maximum (/req/core/fc-limit-response-1). Both are in the OpenAPI document,
+# where clients that plan their paging read them.
+ITEMS_DEFAULT = 100
 ITEMS_MAX = 10_000
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 # The territory's extent, declared for clients that zoom to a collection before reading it.
 TERRITORY_BBOX = [4.89637, 47.21949, 5.20611, 47.3977]
 _FROM_L93 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+CRS_LIST = list(filters.SUPPORTED_CRS)
 OGC_TAGS = ["OGC API - Features"]
 
 
@@ -56,7 +61,7 @@ def collection(dataset: Dataset, request: Request) -> dict[str, Any]:
         "description": str(dataset.description),
         "itemType": "feature",
         "extent": {"spatial": {"bbox": [TERRITORY_BBOX], "crs": filters.CRS84}},
-        "crs": [filters.CRS84, filters.LAMBERT93],
+        "crs": CRS_LIST,
         "storageCrs": filters.CRS84,
         "links": [
             _link(_url(request, "opendata:ogc-collection", dataset.slug), "self", JSON),
@@ -76,7 +81,7 @@ class LandingView(OpenDataView):
     @extend_schema(
         operation_id="ogc_landing",
         summary="Landing page",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: schemas.LANDING},
         tags=OGC_TAGS,
     )
     def get(self, request: Request) -> HttpResponse:
@@ -87,10 +92,9 @@ class LandingView(OpenDataView):
                 "description": "Open data of the metropolis for GIS tools.",
                 "links": [
                     _link(_url(request, "opendata:ogc-landing"), "self", JSON),
+                    # The schema view answers YAML unless asked for JSON: the address asks.
                     _link(
-                        _url(request, "api-schema"),
-                        "service-desc",
-                        "application/vnd.oai.openapi+json;version=3.0",
+                        _url(request, "api-schema") + "?format=json", "service-desc", OPENAPI_JSON
                     ),
                     _link(_url(request, "api-docs"), "service-doc", "text/html"),
                     _link(_url(request, "opendata:ogc-conformance"), "conformance", JSON),
@@ -104,7 +108,7 @@ class ConformanceView(OpenDataView):
     @extend_schema(
         operation_id="ogc_conformance",
         summary="Conformance classes",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: schemas.CONFORMANCE},
         tags=OGC_TAGS,
     )
     def get(self, request: Request) -> HttpResponse:
@@ -115,7 +119,7 @@ class CollectionsView(OpenDataView):
     @extend_schema(
         operation_id="ogc_collections",
         summary="Feature collections",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: schemas.COLLECTIONS},
         tags=OGC_TAGS,
     )
     def get(self, request: Request) -> HttpResponse:
@@ -123,7 +127,7 @@ class CollectionsView(OpenDataView):
             request,
             {
                 "links": [_link(_url(request, "opendata:ogc-collections"), "self", JSON)],
-                "crs": [filters.CRS84, filters.LAMBERT93],
+                "crs": CRS_LIST,
                 "collections": [collection(d, request) for d in datasets.published() if d.spatial],
             },
         )
@@ -133,7 +137,8 @@ class CollectionView(OpenDataView):
     @extend_schema(
         operation_id="ogc_collection",
         summary="One feature collection",
-        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+        parameters=[SPATIAL_DATASET_DOC],
+        responses={200: schemas.COLLECTION, 404: ERRORS[404], 429: ERRORS[429]},
         tags=OGC_TAGS,
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
@@ -142,18 +147,86 @@ class CollectionView(OpenDataView):
 
 def _bbox(query: dict[str, str]) -> tuple[float, float, float, float] | None:
     raw = query.get("bbox")
-    if not raw:
-        return None
     bbox_crs = filters.parse_crs(query.get("bbox-crs"), "bbox-crs")
-    if bbox_crs == filters.LAMBERT93:
-        parts = raw.split(",")
-        try:
-            x1, y1, x2, y2 = (float(p) for p in parts)
-        except ValueError:
-            raise filters.BadParameter("bbox", "expected four numbers") from None
-        (lon1, lon2), (lat1, lat2) = _FROM_L93.transform([x1, x2], [y1, y2])
-        raw = f"{lon1},{lat1},{lon2},{lat2}"
-    return filters.parse_bbox(raw)
+    if raw is None:
+        return None
+    if raw == "":
+        raise filters.BadParameter("bbox", _("must not be empty"))
+    if bbox_crs == filters.CRS84:
+        return filters.parse_bbox(raw)
+    try:
+        numbers = [float(p) for p in raw.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    if len(numbers) != 4:
+        return filters.parse_bbox(raw)  # the same refusal, worded once
+    first_1, second_1, first_2, second_2 = numbers
+    if bbox_crs == filters.WGS84_LAT_LON:  # latitude first
+        return filters.parse_bbox(f"{second_1},{first_1},{second_2},{first_2}")
+    (lon1, lon2), (lat1, lat2) = _FROM_L93.transform([first_1, first_2], [second_1, second_2])
+    return filters.parse_bbox(f"{lon1},{lat1},{lon2},{lat2}")
+
+
+def _datetime(dataset: Dataset, query: dict[str, str]) -> tuple[str | None, str | None]:
+    """Collections with a date filter on it; the others accept and ignore it
+    (/req/core/fc-time-definition)."""
+    days = filters.parse_datetime(query.get("datetime"))
+    if days is None or dataset.date_column is None:
+        return None, None
+    return days
+
+
+BBOX_DOC = OpenApiParameter(
+    "bbox",
+    schemas.BBOX_PARAMETER,
+    style="form",
+    explode=False,
+    description=(
+        "min lon,min lat,max lon,max lat (or six numbers with heights) in bbox-crs; a west "
+        "edge east of the east edge crosses the antimeridian."
+    ),
+)
+BBOX_CRS_DOC = OpenApiParameter(
+    "bbox-crs",
+    str,
+    enum=list(filters.CRS_ALIASES),
+    description="CRS of bbox (default CRS84).",
+)
+LIMIT_DOC = OpenApiParameter(
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": ITEMS_MAX, "default": ITEMS_DEFAULT},
+    style="form",
+    explode=False,
+    description=f"Features per page; above {ITEMS_MAX} the server serves {ITEMS_MAX}.",
+)
+OFFSET_DOC = OpenApiParameter(
+    "offset", {"type": "integer", "minimum": 0, "default": 0}, description="Features to skip."
+)
+# Calendar days (29 February aside, which the server also accepts in leap years).
+_DAY = (
+    r"(19|20)[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_TIME = (
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?"
+)
+_END = f"({_DAY}{_TIME}|\\.\\.)?"
+DATETIME_PATTERN = f"^({_DAY}{_TIME}|{_END}/{_END})$"
+DATETIME_DOC = OpenApiParameter(
+    "datetime",
+    {"type": "string", "pattern": DATETIME_PATTERN},
+    description=(
+        "An RFC 3339 date-time or date, or an interval start/end with `..` for an open end. "
+        "Collections with a date (incidents) filter on its day; the others ignore it."
+    ),
+)
+GEOJSON_ERRORS = {
+    400: ERRORS[400],
+    404: ERRORS[404],
+    429: ERRORS[429],
+}
 
 
 class ItemsView(OpenDataView):
@@ -161,23 +234,31 @@ class ItemsView(OpenDataView):
         operation_id="ogc_items",
         summary="Features of a collection",
         parameters=[
-            OpenApiParameter("bbox", str, description="min lon,min lat,max lon,max lat."),
-            OpenApiParameter("bbox-crs", str, description="CRS of bbox (default CRS84)."),
-            OpenApiParameter(
-                "limit", int, description=f"1 to {ITEMS_MAX}, default {ITEMS_DEFAULT}."
-            ),
-            OpenApiParameter("offset", int, description="Features to skip."),
+            SPATIAL_DATASET_DOC,
+            BBOX_DOC,
+            BBOX_CRS_DOC,
+            DATETIME_DOC,
+            LIMIT_DOC,
+            OFFSET_DOC,
             CRS_DOC,
         ],
-        responses={(200, GEOJSON): OpenApiTypes.OBJECT, **ERRORS},
+        responses={
+            (200, GEOJSON): OpenApiResponse(schemas.FEATURE_COLLECTION, "A page of features."),
+            **GEOJSON_ERRORS,
+        },
         tags=OGC_TAGS,
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
         dataset = _spatial(slug)
         query = self.query(request)
-        filters.reject_unknown(query, {"bbox", "bbox-crs", "limit", "offset", "crs", "f"})
-        chosen = filters.Filters(bbox=_bbox(query))
-        limit = filters.parse_limit(query.get("limit"), default=ITEMS_DEFAULT, maximum=ITEMS_MAX)
+        filters.reject_unknown(
+            query, {"bbox", "bbox-crs", "datetime", "limit", "offset", "crs", "f"}
+        )
+        first_day, last_day = _datetime(dataset, query)
+        chosen = filters.Filters(bbox=_bbox(query), date_from=first_day, date_to=last_day)
+        limit = filters.parse_limit(
+            query.get("limit"), default=ITEMS_DEFAULT, maximum=ITEMS_MAX, serve_maximum=True
+        )
         offset = filters.parse_offset(query.get("offset"))
         crs = filters.parse_crs(query.get("crs"))
         snap = self.snapshot(dataset)
@@ -216,7 +297,10 @@ class ItemView(OpenDataView):
         operation_id="ogc_item",
         summary="One feature",
         parameters=[CRS_DOC],
-        responses={(200, GEOJSON): OpenApiTypes.OBJECT, **ERRORS},
+        responses={
+            (200, GEOJSON): OpenApiResponse(schemas.FEATURE, "One feature."),
+            **GEOJSON_ERRORS,
+        },
         tags=OGC_TAGS,
     )
     def get(self, request: Request, slug: str, feature_id: str) -> HttpResponse:
@@ -235,3 +319,12 @@ class ItemView(OpenDataView):
         ]
         body = http.body_of(formats.dumps(feature), snap.modified)
         return http.send(request, body, GEOJSON, Content_Crs=f"<{crs}>")
+
+
+class NotFoundView(OpenDataView):
+    """Any other address under /ogcapi/ (queryables, tiles…) answers in the API's own error
+    format, not with the site's HTML page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, rest: str) -> HttpResponse:
+        return http.not_found(request.path)

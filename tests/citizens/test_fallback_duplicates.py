@@ -31,7 +31,7 @@ def test_two_phone_reports_placed_only_by_commune_stay_two_problems(
     client.force_login(teleoperator)
     first = _phone_report(client, "Nid-de-poule rue Jean Moulin à Chenôve")
     second = _phone_report(client, "Nid-de-poule avenue Roland Carraz à Chenôve")
-    assert (first.lat, first.lon) == (second.lat, second.lon)  # the same stand-in point
+    assert (first.incident.lat, first.incident.lon) == (second.incident.lat, second.incident.lon)
     assert second.master_incident_id is None
     assert first.master_incident_id is None
 
@@ -40,7 +40,7 @@ def test_a_precise_report_is_not_linked_to_one_placed_only_by_commune(
     client, teleoperator, reference_configuration
 ) -> None:
     client.force_login(teleoperator)
-    vague = _phone_report(client, "Nid-de-poule quelque part à Chenôve")
+    vague = _phone_report(client, "Nid-de-poule quelque part à Chenôve").incident
     precise = submit_report(category_code="voirie-nid-de-poule", lat=vague.lat, lon=vague.lon)
     assert precise.master_incident_id is None
 

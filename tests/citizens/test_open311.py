@@ -151,7 +151,12 @@ def test_a_post_for_another_jurisdiction_is_refused(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("service_code", ""), ("lat", "north"), ("lat", "48.8566"), ("description", "")],
+    [
+        ("service_code", ""),
+        ("lat", "north"),
+        ("lat", "48.8566"),
+        ("description", "x" * 4001),
+    ],
 )
 def test_an_invalid_post_is_a_400_error_in_xml(
     client, reference_configuration, open311_key, field: str, value: str
@@ -179,3 +184,101 @@ def test_open311_posts_are_rate_limited_per_client(
     limited = post_request(client, open311_key, lat="47.30")
     assert limited.status_code == 429
     assert json.loads(limited.content)[0]["code"] == 429
+
+
+@pytest.fixture
+def liberty_street(reference_configuration) -> None:  # type: ignore[no-untyped-def]
+    from hypervisor.places import StreetRecord
+    from hypervisor.services.places import places_set_demo_streets
+
+    places_set_demo_streets(
+        streets=[StreetRecord(commune_insee="21231", street="Rue de la Liberté", **DIJON)]
+    )
+
+
+def test_a_post_located_by_address_string_alone_is_accepted(
+    client, liberty_street, open311_key
+) -> None:
+    response = post_request(
+        client, open311_key, lat="", long="", address_string="rue de la liberte dijon"
+    )
+    assert response.status_code == 201, response.content
+    incident = Report.objects.get().incident
+    assert (incident.lat, incident.lon) == (DIJON["lat"], DIJON["lon"])
+
+
+def test_an_address_string_the_gazetteer_does_not_know_waits_for_an_operator(
+    client, liberty_street, open311_key
+) -> None:
+    response = post_request(client, open311_key, lat="", long="", address_string="Zzyzx Road")
+    assert response.status_code == 201, response.content
+    incident = Report.objects.get().incident
+    assert incident.lat is None
+    assert incident.address == "Zzyzx Road"
+
+
+def test_a_post_with_only_an_address_id_says_what_to_send_instead(
+    client, reference_configuration, open311_key
+) -> None:
+    response = post_request(client, open311_key, lat="", long="", address_id="ADR-42")
+    assert response.status_code == 400
+    assert "address_string" in response.json()[0]["description"]
+
+
+def test_the_description_is_optional(client, reference_configuration, open311_key) -> None:
+    response = post_request(client, open311_key, description="")
+    assert response.status_code == 201, response.content
+    services = client.get("/open311/v2/services.json").json()
+    name = next(s["service_name"] for s in services if s["service_code"] == "voirie-nid-de-poule")
+    assert Incident.objects.get().description == name
+
+
+def test_a_description_of_4000_characters_is_kept_whole(
+    client, reference_configuration, open311_key
+) -> None:
+    text = "Nid-de-poule. " * 285 + "Fin."
+    assert len(text) <= 4000
+    response = post_request(client, open311_key, description=text)
+    assert response.status_code == 201
+    assert Incident.objects.get().description == text.strip()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/open311/v2/services.json",
+        "/open311/v2/services/voirie-nid-de-poule.json",
+        "/open311/v2/requests.json",
+    ],
+)
+def test_another_jurisdiction_is_refused_on_reads_as_on_posts(
+    client, reference_configuration, url
+) -> None:
+    assert client.get(url, {"jurisdiction_id": "dijon-metropole.fr"}).status_code == 200
+    response = client.get(url, {"jurisdiction_id": "paris.fr"})
+    assert response.status_code == 404
+    assert "paris.fr" in response.json()[0]["description"]
+
+
+def test_a_comma_separated_service_code_selects_each_service(
+    client, reference_configuration
+) -> None:
+    lamp = submit_report(category_code="eclairage-panne")
+    hole = submit_report(category_code="voirie-nid-de-poule", lat=47.33, lon=5.03)
+    codes = "eclairage-panne,voirie-nid-de-poule"
+    found = client.get("/open311/v2/requests.json", {"service_code": codes}).json()
+    assert {r["service_request_id"] for r in found} == {lamp.reference, hole.reference}
+    one = client.get("/open311/v2/requests.json", {"service_code": "eclairage-panne"}).json()
+    assert [r["service_request_id"] for r in one] == [lamp.reference]
+
+
+def test_expected_datetime_is_left_out_rather_than_empty(client, reference_configuration) -> None:
+    report = submit_report()
+    (document,) = client.get(f"/open311/v2/requests/{report.reference}.json").json()
+    assert "expected_datetime" not in document
+    assert document["requested_datetime"]
+
+
+def test_discovery_states_the_deliberate_differences(client, db) -> None:
+    notes = client.get("/open311/v2/discovery.json").json()["notes"]
+    assert any("address_id" in note for note in notes)

@@ -63,10 +63,11 @@ def test_a_phone_report_with_only_a_commune_is_placed_at_the_commune(
     assert incident.lat is not None
 
 
-def test_a_phone_report_without_any_place_waits_to_be_located(
+def test_a_phone_report_at_a_place_nobody_knows_waits_to_be_located(
     client, teleoperator, reference_configuration
 ) -> None:
-    assert _phone_report(client, teleoperator).status_code == 302
+    response = _phone_report(client, teleoperator, address="derrière le vieux lavoir")
+    assert response.status_code == 302
     incident = Incident.objects.get()
     assert incident.lat is None
     assert incident.located_by == LocatedBy.NOWHERE

@@ -1,4 +1,8 @@
-"""The DCAT-AP catalogue validates against the official DCAT-AP SHACL shapes."""
+"""The DCAT-AP catalogue validates against the SEMIC DCAT-AP 2.1.1 SHACL shapes.
+
+The vendored file is a May 2022 revision of the 2.1.1 shapes, not the released file (see
+shacl/LICENCE.md): the checksum pins exactly which file this is.
+"""
 
 from __future__ import annotations
 

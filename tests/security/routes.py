@@ -120,6 +120,7 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "opendata:ogc-collection": lambda w: {"slug": w.spatial_dataset_slug},
     "opendata:ogc-items": lambda w: {"slug": w.spatial_dataset_slug},
     "opendata:ogc-item": lambda w: {"slug": w.spatial_dataset_slug, "feature_id": w.feature_id},
+    "opendata:ogc-not-found": lambda w: {"rest": f"collections/{w.spatial_dataset_slug}/tiles"},
 }
 
 # Query strings a route needs to go past its parameter check.

@@ -72,6 +72,8 @@ REVIEWED_PUBLIC = {
     *("opendata:ogc-landing", "opendata:ogc-conformance", "opendata:ogc-collections"),
     *("opendata:ogc-collection", "opendata:ogc-items", "opendata:ogc-item"),
     *("report-photo", "report-staged-photo"),  # access-checked: a hidden photo is a 404
+    *("opendata:ogc-not-found", "accessibility"),
+    "media/<path:path>",  # development only (DEBUG): uploaded files under random names
 }
 
 ROUTES = project_routes()

@@ -58,6 +58,19 @@ def credentials(world: World) -> dict[str, Any]:
     }
 
 
+def _serves_the_maximum(case: schemathesis.Case) -> bool:
+    """OGC API Features serves the maximum for a larger `limit` (/req/core/fc-limit-response-1)
+    while the document declares the maximum, as the standard's own fragment does."""
+    from opendata.views.ogc import ITEMS_MAX
+
+    limit = str((case.query or {}).get("limit", ""))
+    return (
+        case.operation.path == "/ogcapi/collections/{slug}/items"
+        and limit.isdigit()
+        and int(limit) > ITEMS_MAX
+    )
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -68,4 +81,6 @@ def credentials(world: World) -> dict[str, Any]:
 )
 def test_the_api_keeps_to_its_schema(case: schemathesis.Case, credentials: dict[str, Any]) -> None:
     excluded = NOT_EXPRESSIBLE_IN_NDJSON if case.media_type == NDJSON else []
+    if _serves_the_maximum(case):
+        excluded = [negative_data_rejection]
     case.call_and_validate(headers=credentials, excluded_checks=excluded)
