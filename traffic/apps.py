@@ -22,11 +22,13 @@ class TrafficConfig(AppConfig):
         from traffic.layers import BollardLayer, CameraLayer, CrossroadLayer
 
         watch = ["traffic.view_signals", "traffic.view_cameras", "traffic.command_bollard"]
-        registry.grant(Role.OPERATOR, watch)
+        registry.grant(Role.OPERATOR, [*watch, "traffic.command_signals"])
         registry.grant(
             Role.SUPERVISOR,
             [
                 *watch,
+                "traffic.command_signals",
+                "traffic.confirm_signal_command",
                 "traffic.view_evidence_register",
                 "traffic.decide_evidence_request",
                 "traffic.record_extraction",

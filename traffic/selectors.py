@@ -192,3 +192,37 @@ def camera_vocabularies() -> dict[str, list[str]]:
 
 def bollard_vocabularies() -> dict[str, list[str]]:
     return {"status": list(BollardState.values)}
+
+
+def signal_commands_to_send(
+    *, site_ids: list[str]
+) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]:
+    """Commands ready to go to the connected sites: (command id, site id, RSMP arguments)."""
+    from traffic.models import RsmpSite, SignalCommand
+    from traffic.services.rsmp import rsmp_command_request_args
+
+    sites = dict(
+        RsmpSite.objects.filter(site_id__in=site_ids, crossroad__isnull=False).values_list(
+            "crossroad_id", "site_id"
+        )
+    )
+    pending = SignalCommand.objects.filter(
+        status=SignalCommand.Status.PENDING, crossroad_id__in=sites
+    ).order_by("requested_at")
+    return [(c.pk, sites[c.crossroad_id], rsmp_command_request_args(c)) for c in pending]
+
+
+def rsmp_sites_to_reconcile() -> QuerySet[Any]:
+    """Sites that connected with an id no administrator mapped to a crossroad yet."""
+    from traffic.models import RsmpSite
+
+    return RsmpSite.objects.filter(crossroad__isnull=True).order_by("-first_seen_at")
+
+
+def signal_commands_recent(*, crossroad: Crossroad | None = None, limit: int = 20) -> QuerySet[Any]:
+    from traffic.models import SignalCommand
+
+    commands = SignalCommand.objects.select_related("crossroad", "requested_by", "confirmed_by")
+    if crossroad is not None:
+        commands = commands.filter(crossroad=crossroad)
+    return commands.order_by("-requested_at")[:limit]
