@@ -93,7 +93,7 @@ def signal_alarm_event(*, raised: bool, severity: str, **fields: Any) -> DomainE
         cls = _SIGNAL_ALARM_CLASSES[kind] = dataclass(frozen=True, kw_only=True)(
             type(base.__name__, (base,), {"kind": kind, "__module__": __name__})
         )
-    return cls(severity=severity, **fields)  # type: ignore[no-any-return]
+    return cls(severity=severity, **fields)
 
 
 _SIGNAL_ALARM_CLASSES: dict[str, type[DomainEvent]] = {}

@@ -45,7 +45,10 @@ class DatabaseStore:
         self.connections: set[Any] = set()
 
     async def close(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, self.executor.shutdown, True)
+        await asyncio.get_running_loop().run_in_executor(None, self._shut_down)
+
+    def _shut_down(self) -> None:
+        self.executor.shutdown(wait=True)
         for database in self.connections:  # the threads are gone: their connections too
             database.inc_thread_sharing()
             database.close()
