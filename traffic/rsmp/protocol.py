@@ -8,11 +8,13 @@ validate every one against the published JSON Schemas.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 FRAME_END = b"\x0c"
+_MESSAGE_ID = re.compile(r'"mId"\s*:\s*"([0-9a-fA-F-]{36})"')
 # Core versions whose messages this implementation reads and writes, oldest first.
 CORE_VERSIONS = ("3.1.5", "3.2.0", "3.2.1", "3.2.2")
 SXL_VERSION = "1.2.1"
@@ -63,7 +65,11 @@ def decode(frame: bytes) -> dict[str, Any]:
     try:
         message = json.loads(frame.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ProtocolError(f"Malformed JSON: {error}") from error
+        # The message id may still be readable: the NotAck then names the broken message.
+        found = _MESSAGE_ID.search(frame.decode("utf-8", "replace"))
+        raise ProtocolError(
+            f"Malformed JSON: {error}", message_id=found.group(1) if found else None
+        ) from error
     if not isinstance(message, dict):
         raise ProtocolError("A message must be a JSON object")
     message_id = message.get("mId") if isinstance(message.get("mId"), str) else None
