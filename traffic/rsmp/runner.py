@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 
 from django.conf import settings
@@ -69,3 +70,15 @@ async def serve_supervisor(supervisor: Supervisor) -> None:
         await asyncio.Event().wait()
     finally:
         await supervisor.stop()
+
+
+def wait_for_port(host: str, port: int, *, timeout: float) -> bool:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+            return True
+        time.sleep(0.2)
+    return False

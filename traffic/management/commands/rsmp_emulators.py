@@ -16,9 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.RSMP_HOST)
         parser.add_argument("--port", type=int, default=settings.RSMP_PORT)
         parser.add_argument("--site", action="append", default=[], help="a site id (repeatable)")
+        parser.add_argument(
+            "--wait", action="store_true", help="wait (up to a minute) for the supervisor first"
+        )
 
-    def handle(self, *args: Any, host: str, port: int, site: list[str], **options: Any) -> None:
-        from traffic.rsmp.runner import demo_sites, run_demo_emulators
+    def handle(
+        self, *args: Any, host: str, port: int, site: list[str], wait: bool, **options: Any
+    ) -> None:
+        from traffic.rsmp.runner import demo_sites, run_demo_emulators, wait_for_port
+
+        if wait and not wait_for_port(host, port, timeout=60):
+            raise CommandError(f"No RSMP supervisor answers on {host}:{port}.")
 
         sites = demo_sites()
         if site:
