@@ -530,9 +530,17 @@ class SiteEmulator:
 
 
 async def run_fleet(
-    sites: list[tuple[str, int]], settings: EmulatorSettings, *, seed: int | None = None
+    sites: list[tuple[str, int]],
+    settings: EmulatorSettings,
+    *,
+    seed: int | None = None,
+    while_true: Callable[[], bool] | None = None,
 ) -> None:
-    """Every site of the demo in this process, connecting a few at a time."""
+    """Every site of the demo in this process, connecting a few at a time.
+
+    `while_true` is checked every few seconds: the demo's sites stop with the server that
+    started them, even when it could not say so.
+    """
     rng = random.Random(seed)
     emulators = [
         SiteEmulator(
@@ -545,7 +553,8 @@ async def run_fleet(
         if index % 20 == 19:
             await asyncio.sleep(0.05)
     try:
-        await asyncio.Event().wait()
+        while while_true is None or while_true():
+            await asyncio.sleep(2.0)
     finally:
         for emulator in emulators:
             await emulator.stop()

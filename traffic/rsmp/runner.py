@@ -51,7 +51,13 @@ def demo_sites() -> list[tuple[str, int]]:
     ]
 
 
-async def run_demo_emulators(*, host: str, port: int, sites: list[tuple[str, int]]) -> None:
+async def run_demo_emulators(
+    *, host: str, port: int, sites: list[tuple[str, int]], with_parent: bool = False
+) -> None:
+    """`with_parent`: stop when the process that started this one is gone (the demo server)."""
+    import os
+
+    parent = os.getppid()
     tls = None
     if settings.RSMP_TLS_CERT:
         tls = ssl.create_default_context(cafile=settings.RSMP_TLS_CERT)
@@ -61,6 +67,7 @@ async def run_demo_emulators(*, host: str, port: int, sites: list[tuple[str, int
             host=host, port=port, security_code=settings.RSMP_SECURITY_CODE,
             watchdog_interval=settings.RSMP_WATCHDOG_SECONDS, ssl_context=tls,
         ),
+        while_true=(lambda: os.getppid() == parent) if with_parent else None,
     )  # fmt: skip
 
 

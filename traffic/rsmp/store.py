@@ -85,6 +85,9 @@ class DatabaseStore:
     async def heard(self, *, site_ids: list[str]) -> None:
         await self._run(services.rsmp_sites_heard)(site_ids=site_ids)
 
+    async def stopped(self, *, site_ids: list[str]) -> None:
+        await self._run(services.rsmp_supervisor_stopped)(site_ids=site_ids)
+
     async def commands_to_send(
         self, *, site_ids: list[str]
     ) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]:

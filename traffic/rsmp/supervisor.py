@@ -51,6 +51,7 @@ class SiteStore(Protocol):
     async def aggregated(self, *, site_id: str, bits: list[bool], at: datetime) -> None: ...
     async def signal_groups(self, *, states: dict[str, tuple[str, datetime]]) -> None: ...
     async def heard(self, *, site_ids: list[str]) -> None: ...
+    async def stopped(self, *, site_ids: list[str]) -> None: ...
     async def commands_to_send(
         self, *, site_ids: list[str]
     ) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]: ...
@@ -141,7 +142,9 @@ class SiteSession:
         finally:
             await self.close(self.closed_reason or "connection closed by the site")
 
-    async def close(self, reason: str) -> None:
+    async def close(self, reason: str, *, record: bool = True) -> None:
+        """Close the link; `record` False when the supervisor itself stops (no site is at
+        fault, and the sites come back when it starts again)."""
         if self.writer.is_closing() and not self.tasks:
             return
         self.closed_reason = self.closed_reason or reason
@@ -154,9 +157,12 @@ class SiteSession:
                 task.cancel()
         with contextlib.suppress(Exception):
             self.writer.close()
-        if self.site_id and self.supervisor.sessions.get(self.site_id) is self:
-            del self.supervisor.sessions[self.site_id]
-            site_id = self.site_id
+        site_id = self.site_id or ""
+        if site_id and self.supervisor.sessions.get(site_id) is self:
+            del self.supervisor.sessions[site_id]
+        else:
+            record = False
+        if record:
 
             async def lost() -> None:
                 await self.supervisor.store.disconnected(site_id=site_id, reason=self.closed_reason)
@@ -504,8 +510,15 @@ class Supervisor:
                 await task
         if self.server is not None:
             self.server.close()
-        for session in list(self.connections):
-            await session.close("supervisor stopping")
+        stopping = list(self.connections)
+        site_ids = [session.site_id for session in stopping if session.site_id]
+        await asyncio.gather(
+            *(session.close("supervisor stopped", record=False) for session in stopping),
+            return_exceptions=True,
+        )
+        if site_ids:
+            with contextlib.suppress(Exception):
+                await self.store.stopped(site_ids=site_ids)
         if self.server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.server.wait_closed(), 2)

@@ -454,3 +454,14 @@ def rsmp_sites_heard(*, site_ids: list[str], at: datetime | None = None) -> int:
     return Crossroad.objects.filter(
         rsmp_site__site_id__in=site_ids, rsmp_site__connected=True
     ).update(last_seen_at=at or timezone.now())
+
+
+def rsmp_supervisor_stopped(*, site_ids: list[str]) -> int:
+    """The supervisor stops: its sites are not connected, but none of them lost its link.
+
+    No communication alarm: the sites come back when it starts again, and a site that does
+    not is found silent by the periodic check of the crossroads.
+    """
+    return RsmpSite.objects.filter(site_id__in=site_ids).update(
+        connected=False, disconnected_at=timezone.now(), disconnect_reason="supervisor stopped"
+    )

@@ -36,4 +36,4 @@ class Command(BaseCommand):
             raise CommandError("No RSMP site to emulate: run seed_demo first, or name --site.")
         self.stdout.write(f"{len(sites)} RSMP sites connecting to {host}:{port}")
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo_emulators(host=host, port=port, sites=sites))
+            asyncio.run(run_demo_emulators(host=host, port=port, sites=sites, with_parent=wait))
