@@ -1,6 +1,7 @@
 """Reads of the hypervisor: the public API that views, consumers and domain apps call."""
 
 from hypervisor.selectors.control import (
+    acknowledged_alarm_assets,
     audit_actions,
     audit_entries,
     crisis_active,
@@ -36,6 +37,7 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "acknowledged_alarm_assets",
     "asset_state_events",
     "audit_actions",
     "audit_entries",

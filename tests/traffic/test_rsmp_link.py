@@ -123,3 +123,23 @@ def test_an_unknown_site_is_listed_for_reconciliation_not_put_on_a_crossroads(rs
     assert record.crossroad is None
     assert record.connected
     assert not Crossroad.objects.exclude(time_plan=None).exists()
+
+
+def test_an_operators_acknowledgement_reaches_the_site(rsmp, mapped_crossroad, operator):
+    from hypervisor.services import alarm_acknowledge
+
+    site = rsmp.site("KK+AG0101")
+    wait_for(lambda: site.connected.is_set())
+    rsmp.call(site.raise_alarm("A0202", component="KK+AG0101.SG4", color="red"))
+    alarm = wait_for(lambda: Alarm.objects.filter(kind="signal-alarm-minor").first())
+    alarm_acknowledge(alarm_id=alarm.pk, by=operator)
+    wait_for(lambda: site.alarms["A0202/KK+AG0101.SG4"].acknowledged, message="site acknowledged")
+    record = wait_for(
+        lambda: RsmpSite.objects.get(site_id="KK+AG0101").alarms["A0202/KK+AG0101.SG4"].get(
+            "acknowledged"
+        )
+    )
+    assert record is True
+    sent = [m for m in rsmp.supervisor_sent if m["type"] == "Alarm"]
+    assert sent
+    assert all(schema_errors(m) == [] for m in sent)

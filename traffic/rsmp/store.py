@@ -85,6 +85,14 @@ class DatabaseStore:
     async def heard(self, *, site_ids: list[str]) -> None:
         await self._run(services.rsmp_sites_heard)(site_ids=site_ids)
 
+    async def acknowledgements_to_send(self, *, site_ids: list[str]) -> list[tuple[str, str, str]]:
+        return await self._run(services.rsmp_acknowledgements_to_send)(site_ids=site_ids)
+
+    async def alarm_acknowledged(self, *, site_id: str, component: str, code: str) -> None:
+        await self._run(services.rsmp_alarm_acknowledged)(
+            site_id=site_id, component=component, code=code
+        )
+
     async def stopped(self, *, site_ids: list[str]) -> None:
         await self._run(services.rsmp_supervisor_stopped)(site_ids=site_ids)
 

@@ -52,6 +52,10 @@ class SiteStore(Protocol):
     async def signal_groups(self, *, states: dict[str, tuple[str, datetime]]) -> None: ...
     async def heard(self, *, site_ids: list[str]) -> None: ...
     async def stopped(self, *, site_ids: list[str]) -> None: ...
+    async def alarm_acknowledged(self, *, site_id: str, component: str, code: str) -> None: ...
+    async def acknowledgements_to_send(
+        self, *, site_ids: list[str]
+    ) -> list[tuple[str, str, str]]: ...
     async def commands_to_send(
         self, *, site_ids: list[str]
     ) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]: ...
@@ -365,8 +369,14 @@ class SiteSession:
         specialisation = message["aSp"]
         if specialisation not in ("Issue", "Acknowledge", "Suspend", "Resume"):
             raise ProtocolError(f"Alarm {specialisation} is not sent by a site")
-        if "aS" not in message:  # the acknowledgement of an acknowledge without a state
-            await self.send(protocol.message_ack(message["mId"]))
+        if "aS" not in message:  # the site's answer to an acknowledgement: no state with it
+            fields_ack = {"component": str(message["cId"]), "code": code}
+            await self._accept(
+                message,
+                lambda: self.supervisor.store.alarm_acknowledged(
+                    site_id=self.site_id or "", **fields_ack
+                ),
+            )
             return
         fields = {
             "component": str(message["cId"]),
@@ -550,6 +560,12 @@ class Supervisor:
                             continue
                         message_id = await session.send_command(command_id, args)
                         await self.store.command_sent(command_id=command_id, message_id=message_id)
+                if ready and ticks % 4 == 0:
+                    for site_id, component, code in await self.store.acknowledgements_to_send(
+                        site_ids=ready
+                    ):
+                        if site_id in self.sessions:
+                            await self.sessions[site_id].acknowledge_alarm(component, code)
                 if ticks % 10 == 0:
                     await self.store.commands_time_out()
             except asyncio.CancelledError:

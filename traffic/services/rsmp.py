@@ -465,3 +465,48 @@ def rsmp_supervisor_stopped(*, site_ids: list[str]) -> int:
     return RsmpSite.objects.filter(site_id__in=site_ids).update(
         connected=False, disconnected_at=timezone.now(), disconnect_reason="supervisor stopped"
     )
+
+
+@transaction.atomic
+def rsmp_acknowledgements_to_send(*, site_ids: list[str]) -> list[tuple[str, str, str]]:
+    """Alarms an operator acknowledged that their site does not know of yet: (site, cId, aCId).
+
+    Each is handed out once (marked in the site's alarm record); the site's answer then
+    records it as acknowledged.
+    """
+    from hypervisor.selectors import acknowledged_alarm_assets
+
+    sites = {
+        site.crossroad.reference: site
+        for site in RsmpSite.objects.select_for_update()
+        .select_related("crossroad")
+        .filter(site_id__in=site_ids, crossroad__isnull=False)
+        if site.crossroad is not None
+    }
+    if not sites:
+        return []
+    acknowledged = acknowledged_alarm_assets(asset_type="signal_alarm")
+    wanted: list[tuple[str, str, str]] = []
+    for asset_id in acknowledged:
+        reference, _sep, key = asset_id.partition("/")
+        site = sites.get(reference)
+        record = site.alarms.get(key) if site else None
+        if site is None or record is None or record.get("acknowledged") or record.get("ack_sent"):
+            continue
+        site.alarms = {**site.alarms, key: {**record, "ack_sent": True}}
+        site.save(update_fields=["alarms"])
+        code, _sep, component = key.partition("/")
+        wanted.append((site.site_id, component, code))
+    return wanted
+
+
+@transaction.atomic
+def rsmp_alarm_acknowledged(*, site_id: str, component: str, code: str) -> bool:
+    """The site confirms an alarm is acknowledged (the answer to the operator's)."""
+    site = RsmpSite.objects.select_for_update().filter(site_id=site_id).first()
+    key = f"{code}/{component}"
+    if site is None or key not in site.alarms:
+        return False
+    site.alarms = {**site.alarms, key: {**site.alarms[key], "acknowledged": True}}
+    site.save(update_fields=["alarms"])
+    return True
