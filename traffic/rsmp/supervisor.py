@@ -34,7 +34,7 @@ class SupervisorSettings:
     rate: float = 50.0
     burst: float = 200.0
     queue_limit: int = 2000  # pieces of database work a site may have waiting
-    command_poll: float = 0.5
+    command_poll: float = 0.2  # commands wait at most this long to be sent
     signal_group_flush: float = 2.0
     ssl_context: ssl.SSLContext | None = None
 
@@ -106,6 +106,7 @@ class SiteSession:
         )
         self.tasks: list[asyncio.Task[Any]] = []
         self.closed_reason = ""
+        self.reported: dict[tuple[str, str], tuple[Any, str]] = {}  # last status values
         self.background: set[asyncio.Future[Any]] = set()
         self.commands: dict[str, int] = {}  # command message id → command id
         self.on_message: Callable[[str, dict[str, Any]], None] | None = supervisor.on_message
@@ -403,13 +404,16 @@ class SiteSession:
                 raise ProtocolError(f"Status {code} was not requested")
             values.append((code, name, item.get("s"), str(item["q"])))
         at = protocol.parse_timestamp(message["sTs"])
-        groups = [
-            v for v in values if (v[0], v[1]) == ("S0001", "signalgroupstatus") and v[2] is not None
-        ]
-        others = [v for v in values if (v[0], v[1]) != ("S0001", "signalgroupstatus")]
+        # S0001 changes every second: kept here and written in batches. The other statuses
+        # reach the database only when one of them changed (or is older news: buffered).
+        groups = [v for v in values if v[:2] == ("S0001", "signalgroupstatus") and v[2] is not None]
         if groups:
             self.supervisor.signal_groups[self.site_id or ""] = (str(groups[-1][2]), at)
-        if others or not groups:
+        others = [v for v in values if v[0] != "S0001"]
+        changed = [v for v in others if self.reported.get(v[:2]) != (v[2], v[3])]
+        for code, name, value, quality in others:
+            self.reported[(code, name)] = (value, quality)
+        if changed or message["type"] == "StatusResponse":
             await self._accept(
                 message,
                 lambda: self.supervisor.store.statuses(
@@ -560,13 +564,13 @@ class Supervisor:
                             continue
                         message_id = await session.send_command(command_id, args)
                         await self.store.command_sent(command_id=command_id, message_id=message_id)
-                if ready and ticks % 4 == 0:
+                if ready and ticks % 10 == 0:
                     for site_id, component, code in await self.store.acknowledgements_to_send(
                         site_ids=ready
                     ):
                         if site_id in self.sessions:
                             await self.sessions[site_id].acknowledge_alarm(component, code)
-                if ticks % 10 == 0:
+                if ticks % 25 == 0:
                     await self.store.commands_time_out()
             except asyncio.CancelledError:
                 raise
