@@ -135,8 +135,10 @@ def test_an_operators_acknowledgement_reaches_the_site(rsmp, mapped_crossroad, o
     alarm_acknowledge(alarm_id=alarm.pk, by=operator)
     wait_for(lambda: site.alarms["A0202/KK+AG0101.SG4"].acknowledged, message="site acknowledged")
     record = wait_for(
-        lambda: RsmpSite.objects.get(site_id="KK+AG0101").alarms["A0202/KK+AG0101.SG4"].get(
-            "acknowledged"
+        lambda: (
+            RsmpSite.objects.get(site_id="KK+AG0101")
+            .alarms["A0202/KK+AG0101.SG4"]
+            .get("acknowledged")
         )
     )
     assert record is True
