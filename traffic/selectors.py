@@ -320,3 +320,18 @@ def rsmp_alarms_of(*, crossroad: Crossroad) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def time_plan_source_label(*, crossroad: Crossroad) -> str:
+    """S0014's source, in words (the SXL's values are codes)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "operator_panel": _("set on the controller's panel"),
+        "calendar_clock": _("from the controller's timetable"),
+        "control_block": _("set by the control logic"),
+        "forced": _("forced from the control room"),
+        "startup": _("start-up plan"),
+        "other": _("other source"),
+    }
+    return labels.get(crossroad.time_plan_source, crossroad.time_plan_source)

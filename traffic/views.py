@@ -174,6 +174,7 @@ def crossroad_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "site": selectors.rsmp_site_of(crossroad=crossroad),
             "signal_groups": selectors.signal_groups_of(crossroad=crossroad),
             "aggregated": selectors.aggregated_status_of(crossroad=crossroad),
+            "plan_source": selectors.time_plan_source_label(crossroad=crossroad),
             "alarms": selectors.rsmp_alarms_of(crossroad=crossroad),
             "commands": selectors.signal_commands_recent(crossroad=crossroad),
             "command_form": SignalCommandForm(),
