@@ -113,6 +113,7 @@ class SiteEmulator:
         self.keep_sent = False
         self.on_message: Callable[[str, dict[str, Any]], None] | None = None
         self.stopped = asyncio.Event()
+        self.unplugged = False  # the demo's "cable pulled": no connection until plugged back
         self.connected = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -287,6 +288,9 @@ class SiteEmulator:
         life = asyncio.create_task(self.live())
         try:
             while not self.stopped.is_set():
+                if self.unplugged:
+                    await asyncio.sleep(1.0)
+                    continue
                 try:
                     await self._session()
                 except (
@@ -522,6 +526,12 @@ class SiteEmulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
 
+    def unplug(self, unplugged: bool) -> None:
+        """Cut the link and stay off (or come back): an emulator killed and restarted."""
+        if unplugged and not self.unplugged:
+            self.drop_link()
+        self.unplugged = unplugged
+
     def drop_link(self) -> None:
         """Cut the connection without a word (a cable pulled); it reconnects later."""
         if self.writer is not None:
@@ -535,11 +545,13 @@ async def run_fleet(
     *,
     seed: int | None = None,
     while_true: Callable[[], bool] | None = None,
+    unplugged: Callable[[], set[str]] | None = None,
 ) -> None:
     """Every site of the demo in this process, connecting a few at a time.
 
     `while_true` is checked every few seconds: the demo's sites stop with the server that
-    started them, even when it could not say so.
+    started them, even when it could not say so. `unplugged` names the sites to keep
+    disconnected meanwhile (the demo's way to pull one controller's cable).
     """
     rng = random.Random(seed)
     emulators = [
@@ -555,6 +567,10 @@ async def run_fleet(
     try:
         while while_true is None or while_true():
             await asyncio.sleep(2.0)
+            if unplugged is not None:
+                off = unplugged()
+                for emulator in emulators:
+                    emulator.unplug(emulator.site_id in off)
     finally:
         for emulator in emulators:
             await emulator.stop()

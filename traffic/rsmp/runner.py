@@ -68,6 +68,7 @@ async def run_demo_emulators(
             watchdog_interval=settings.RSMP_WATCHDOG_SECONDS, ssl_context=tls,
         ),
         while_true=(lambda: os.getppid() == parent) if with_parent else None,
+        unplugged=unplugged_sites,
     )  # fmt: skip
 
 
@@ -77,6 +78,14 @@ async def serve_supervisor(supervisor: Supervisor) -> None:
         await asyncio.Event().wait()
     finally:
         await supervisor.stop()
+
+
+def unplugged_sites() -> set[str]:
+    """Site ids named by the files in var/rsmp-unplugged/: the demo keeps them disconnected."""
+    from pathlib import Path
+
+    folder = Path(settings.BASE_DIR) / "var" / "rsmp-unplugged"
+    return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
 
 
 def wait_for_port(host: str, port: int, *, timeout: float) -> bool:
