@@ -102,3 +102,14 @@ def test_an_alarm_sent_again_after_a_reconnection_is_not_applied_twice(rsmp, cro
         message="the active alarm sent again",
     )
     assert Event.objects.filter(kind__startswith="signal_alarm.raised").count() == 1
+
+
+def test_an_unplugged_emulator_stays_off_until_plugged_back(rsmp, crossroad):
+    site = rsmp.site("KK+AG0301")
+    wait_for(lambda: RsmpSite.objects.get(site_id="KK+AG0301").connected)
+    site.unplug(True)
+    wait_for(lambda: _state(crossroad) == ControllerState.COMM_LOST)
+    assert not RsmpSite.objects.get(site_id="KK+AG0301").connected
+    site.unplug(False)
+    wait_for(lambda: _state(crossroad) == ControllerState.NORMAL, timeout=15)
+    assert Alarm.objects.filter(kind="signal-communication").count() == 1
