@@ -31,6 +31,7 @@ BENCHMARKS = {
     "opendata_vs_pygeoapi": ["bench/opendata_vs_pygeoapi.py"],
     "control_room_paint": ["bench/control_room_paint.py"],
     "memory": ["bench/memory.py"],
+    "rsmp_supervisor": ["bench/rsmp_supervisor.py"],
     # A gazetteer of its own (70,000 synthetic addresses): another database beside this one.
     "place_search": ["bench/place_search.py", "--addresses", "70000"],
 }

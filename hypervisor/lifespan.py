@@ -20,6 +20,7 @@ class LifespanHandler:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.simulator: asyncio.Task[int] | None = None
+        self.services: list[asyncio.Task[Any]] = []
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":
@@ -39,14 +40,31 @@ class LifespanHandler:
         if not settings.SIMULATOR_ENABLED:
             return
         from hypervisor import simulation
+        from hypervisor.registry import registry
 
-        self.simulator = asyncio.get_running_loop().create_task(
-            simulation.run(speed=settings.SIMULATION_SPEED)
-        )
+        loop = asyncio.get_running_loop()
+        self.simulator = loop.create_task(simulation.run(speed=settings.SIMULATION_SPEED))
+        # Device servers of the demo share this loop: without Redis, only this process can
+        # push to the screens.
+        self.services = [
+            loop.create_task(_logged(name, run), name=name)
+            for name, run in registry.demo_services().items()
+        ]
 
     async def _stop_simulator(self) -> None:
-        if self.simulator is None:
-            return
-        self.simulator.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.simulator
+        for task in [*self.services, self.simulator]:
+            if task is None:
+                continue
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _logged(name: str, run: Any) -> None:
+    """A demo service that fails is logged; the server goes on without it."""
+    try:
+        await run()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("Demo service %s stopped", name)

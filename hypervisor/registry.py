@@ -191,6 +191,23 @@ class Registry:
     def room_modules(self) -> list[RoomModule]:
         return list(self._room_modules.values())
 
+    _demo_services: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    _demo_processes: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_demo_service(self, name: str, run: Callable[[], Any]) -> None:
+        """A coroutine function the demo server runs in its own event loop (a device server)."""
+        self._demo_services[name] = run
+
+    def demo_services(self) -> dict[str, Callable[[], Any]]:
+        return dict(self._demo_services)
+
+    def add_demo_process(self, name: str, command: list[str]) -> None:
+        """A management command the demo server starts beside it (device emulators)."""
+        self._demo_processes[name] = command
+
+    def demo_processes(self) -> dict[str, list[str]]:
+        return dict(self._demo_processes)
+
     def add_procedure_action(self, code: str, handler: Callable[..., str]) -> None:
         """An action a procedure step can run: handler(alarm=…, by=…) returns what it did."""
         self._procedure_actions[code] = handler

@@ -471,6 +471,16 @@ TELEMETRY_MAX_BODY_BYTES = TELEMETRY_MAX_BATCH * 1600
 COMMUNICATION_TIMEOUT_MINUTES = config.integer(
     "ONDIJON_COMMUNICATION_TIMEOUT_MINUTES", 15, minimum=1
 )
+# RSMP supervisor (traffic-light controllers): TCP port, the RSMP convention by default;
+# TLS when a certificate and key are given; the security code sent with commands.
+RSMP_HOST = config.string("ONDIJON_RSMP_HOST", default="127.0.0.1")
+RSMP_PORT = config.integer("ONDIJON_RSMP_PORT", 12111, minimum=1)
+RSMP_TLS_CERT = config.string("ONDIJON_RSMP_TLS_CERT", default="")
+RSMP_TLS_KEY = config.string("ONDIJON_RSMP_TLS_KEY", default="")
+RSMP_WATCHDOG_SECONDS = config.integer("ONDIJON_RSMP_WATCHDOG_SECONDS", 60, minimum=1)
+RSMP_ACK_TIMEOUT_SECONDS = config.integer("ONDIJON_RSMP_ACK_TIMEOUT_SECONDS", 30, minimum=1)
+RSMP_SECURITY_CODE = config.string("ONDIJON_RSMP_SECURITY_CODE", default="0000")
+RSMP_COMMAND_TIMEOUT_SECONDS = config.integer("ONDIJON_RSMP_COMMAND_TIMEOUT_SECONDS", 60, minimum=5)
 MQTT_URL = config.string("ONDIJON_MQTT_URL", default="mqtt://127.0.0.1:1883")
 MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
 MQTT_SHARE_GROUP = config.string("ONDIJON_MQTT_SHARE_GROUP", default="")

@@ -9,6 +9,12 @@ def _ensure_alarm_rules(sender: AppConfig, **kwargs: object) -> None:
     ensure_alarm_rules()
 
 
+async def _run_rsmp_supervisor() -> None:
+    from traffic.rsmp.runner import serve_supervisor, supervisor_from_settings
+
+    await serve_supervisor(supervisor_from_settings())
+
+
 class TrafficConfig(AppConfig):
     name = "traffic"
     # What `manage.py import_inventory` can load through this app (kind → loading order).
@@ -22,11 +28,13 @@ class TrafficConfig(AppConfig):
         from traffic.layers import BollardLayer, CameraLayer, CrossroadLayer
 
         watch = ["traffic.view_signals", "traffic.view_cameras", "traffic.command_bollard"]
-        registry.grant(Role.OPERATOR, watch)
+        registry.grant(Role.OPERATOR, [*watch, "traffic.command_signals"])
         registry.grant(
             Role.SUPERVISOR,
             [
                 *watch,
+                "traffic.command_signals",
+                "traffic.confirm_signal_command",
                 "traffic.view_evidence_register",
                 "traffic.decide_evidence_request",
                 "traffic.record_extraction",
@@ -82,6 +90,11 @@ class TrafficConfig(AppConfig):
         registry.add_demo_seeder("traffic", demo.seed_traffic, order=21)
         registry.add_demo_seeder("traffic faults under way", demo.seed_open_faults, order=61)
         registry.add_simulator("traffic", simulation.tick)
+        registry.add_demo_seeder("traffic-rsmp", demo.seed_rsmp_sites, order=22)
+        # The demo's controllers are RSMP sites: the supervisor in the server's loop, the
+        # emulated sites in a process of their own, connecting over TCP.
+        registry.add_demo_service("rsmp-supervisor", _run_rsmp_supervisor)
+        registry.add_demo_process("rsmp-emulators", ["rsmp_emulators", "--wait"])
         registry.add_periodic_task(
             "traffic-silent-crossroads", "traffic.tasks.detect_silent_crossroads", every_seconds=60
         )

@@ -198,3 +198,21 @@ def seed_open_faults(*, rng: random.Random, log: Callable[[str], None]) -> None:
             bollard=bollard, state=BollardState.FAULT, fault_code="H03 vérin"
         )
     log("traffic faults under way: three crossroads, a camera, a bollard")
+
+
+@transaction.atomic
+def seed_rsmp_sites(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """Each demo crossroads gets its controller as an RSMP site (its controller id as site id);
+    crossroads on the main boulevards need a supervisor to confirm a yellow flash."""
+    from traffic.models import RsmpSite
+
+    if RsmpSite.objects.exists():
+        log("RSMP sites already present")
+        return
+    crossroads = list(Crossroad.objects.order_by("reference"))
+    RsmpSite.objects.bulk_create(
+        RsmpSite(site_id=crossroad.controller_id, crossroad=crossroad) for crossroad in crossroads
+    )
+    main = [c.pk for c in crossroads if "boulevard" in c.name.lower() or "avenue" in c.name.lower()]
+    Crossroad.objects.filter(pk__in=main).update(main_axis=True)
+    log(f"{len(crossroads)} RSMP sites mapped, {len(main)} crossroads on main axes")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hypervisor.events import DomainEvent
 
@@ -15,6 +16,8 @@ class CrossroadFaulted(DomainEvent):
     fault_code: str
     name: str
     under_works: bool = False
+    # Set when the state was ordered from the control room: the alarm shows, suppressed.
+    suppressed_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +37,67 @@ class CrossroadCommunicationLost(DomainEvent):
 class CrossroadCommunicationRestored(DomainEvent):
     kind = "crossroad.communication_restored"
     asset_type = "crossroad"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossroadStatusChanged(DomainEvent):
+    """What the controller reports changed: mode, time plan, police key, detector faults."""
+
+    kind = "crossroad.status_changed"
+    asset_type = "crossroad"
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignalCommandChanged(DomainEvent):
+    """A command to a controller was requested, confirmed, sent, confirmed by the site or failed."""
+
+    kind = "crossroad.command"
+    asset_type = "crossroad"
+    command_id: int
+    action: str
+    status: str
+    by: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignalAlarmRaised(DomainEvent):
+    """An RSMP alarm of a controller became active; `parent` correlates it to its crossroads."""
+
+    kind = "signal_alarm.raised"
+    asset_type = "signal_alarm"
+    code: str
+    component: str
+    label: str
+    priority: int
+    values: dict[str, str]
+    parent: str
+    site_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignalAlarmCeased(DomainEvent):
+    kind = "signal_alarm.ceased"
+    asset_type = "signal_alarm"
+    code: str
+    component: str
+    site_id: str
+
+
+def signal_alarm_event(*, raised: bool, severity: str, **fields: Any) -> DomainEvent:
+    """Events per severity (the rule of an alarm kind sets its severity): one class each."""
+    base = SignalAlarmRaised if raised else SignalAlarmCeased
+    kind = f"{base.kind}.{severity}"
+    cls = _SIGNAL_ALARM_CLASSES.get(kind)
+    if cls is None:
+        cls = _SIGNAL_ALARM_CLASSES[kind] = dataclass(frozen=True, kw_only=True)(
+            type(base.__name__, (base,), {"kind": kind, "__module__": __name__})
+        )
+    return cls(severity=severity, **fields)
+
+
+_SIGNAL_ALARM_CLASSES: dict[str, type[DomainEvent]] = {}
+SIGNAL_ALARM_SEVERITIES = ("critical", "minor")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +149,8 @@ CROSSROAD_EVENT_KINDS = frozenset(
         CrossroadRestored.kind,
         CrossroadCommunicationLost.kind,
         CrossroadCommunicationRestored.kind,
+        CrossroadStatusChanged.kind,
+        SignalCommandChanged.kind,
     }
 )
 CAMERA_EVENT_KINDS = frozenset({CameraWentOffline.kind, CameraCameOnline.kind})
@@ -128,4 +194,22 @@ ALARM_RULES = [
         "Bollard fault",
     ),
     ("bollard.repaired", "clear", "bollard-fault", "major", "", ""),
+    (
+        "signal_alarm.raised.critical",
+        "raise",
+        "signal-alarm-critical",
+        "critical",
+        "Alarme grave d'un contrôleur de feux",
+        "Serious traffic-light controller alarm",
+    ),
+    ("signal_alarm.ceased.critical", "clear", "signal-alarm-critical", "critical", "", ""),
+    (
+        "signal_alarm.raised.minor",
+        "raise",
+        "signal-alarm-minor",
+        "minor",
+        "Alarme d'un contrôleur de feux",
+        "Traffic-light controller alarm",
+    ),
+    ("signal_alarm.ceased.minor", "clear", "signal-alarm-minor", "minor", "", ""),
 ]

@@ -41,3 +41,17 @@ class ExtractionForm(forms.Form):
 class BollardCommandForm(forms.Form):
     lower = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("Vehicle or emergency"), max_length=200)
+
+
+class SignalCommandForm(forms.Form):
+    from traffic.models import SignalCommand as _Command
+
+    action = forms.ChoiceField(label=_("Command"), choices=_Command.Action.choices)
+    time_plan = forms.IntegerField(label=_("Time plan"), min_value=1, max_value=255, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.TextInput(), required=False
+    )
+
+
+class CommandConfirmationForm(forms.Form):
+    approve = forms.BooleanField(required=False)

@@ -79,9 +79,14 @@ class CrossroadLayer(_PointLayer):
     choices = ControllerState
 
     def details(self, asset: Any) -> dict[str, Any]:
+        from traffic.selectors import signal_groups_summary
+
         return {
             str(_("controller")): asset.controller_id,
-            str(_("signal groups")): asset.signal_groups,
+            str(_("signal groups")): signal_groups_summary(crossroad=asset) or asset.signal_groups,
+            str(_("functional position")): str(asset.get_functional_position_display()),
+            str(_("control mode")): str(asset.get_control_mode_display()),
+            str(_("time plan")): asset.time_plan or "",
             str(_("fault code")): asset.fault_code,
             str(_("under works until")): asset.works_until.isoformat() if asset.works_until else "",
         }

@@ -29,6 +29,8 @@ class TrafficAccess(models.Model):
             ("decide_evidence_request", _("Can approve or refuse evidence requests")),
             ("record_extraction", _("Can record evidence extractions")),
             ("command_bollard", _("Can lower and raise bollards")),
+            ("command_signals", _("Can command traffic-light controllers")),
+            ("confirm_signal_command", _("Can confirm a yellow flash on a main axis")),
         ]
 
     def __str__(self) -> str:
@@ -51,6 +53,33 @@ class ControllerState(models.TextChoices):
     COMM_LOST = "comm_lost", _("Communication lost")
 
 
+class ControlMode(models.TextChoices):
+    """S0020: the controller's control mode."""
+
+    STARTUP = "startup", _("Start-up")
+    CONTROL = "control", _("Normal control")
+    STANDBY = "standby", _("Standby")
+    FAILURE = "failure", _("Failure")
+    TEST = "test", _("Test")
+
+
+class FunctionalPosition(models.TextChoices):
+    """M0001 and S0007/S0011: what the signals show."""
+
+    NORMAL = "NormalControl", _("Normal control")
+    YELLOW_FLASH = "YellowFlash", _("Yellow flash")
+    DARK = "Dark", _("Dark")
+
+
+class PoliceKey(models.IntegerChoices):
+    """S0013."""
+
+    NONE = 0, _("No police key")
+    FORCED_OFF = 1, _("Police key: forced off")
+    FORCED_FLASH = 2, _("Police key: forced yellow flash")
+    FORCED_DARK = 3, _("Police key: forced dark")
+
+
 class Crossroad(models.Model):
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=160)
@@ -67,6 +96,28 @@ class Crossroad(models.Model):
     fault_code = models.CharField(_("fault code"), max_length=40, blank=True)
     state_since = models.DateTimeField(_("in this state since"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last heard from"), null=True, blank=True)
+    main_axis = models.BooleanField(
+        _("on a main axis"),
+        default=False,
+        help_text=_("A yellow flash here needs a supervisor's confirmation."),
+    )
+    # What the controller reports through RSMP (TLC signal exchange list 1.2.1).
+    control_mode = models.CharField(
+        _("control mode"), max_length=10, choices=ControlMode.choices, blank=True
+    )
+    functional_position = models.CharField(
+        _("functional position"), max_length=14, choices=FunctionalPosition.choices, blank=True
+    )
+    time_plan = models.PositiveSmallIntegerField(_("time plan"), null=True, blank=True)
+    time_plan_source = models.CharField(_("time plan source"), max_length=20, blank=True)
+    signal_group_status = models.CharField(_("signal-group states"), max_length=64, blank=True)
+    police_key = models.PositiveSmallIntegerField(
+        _("police key"), choices=PoliceKey.choices, null=True, blank=True
+    )
+    manual_control = models.BooleanField(_("manual control"), default=False)
+    detector_faults = models.JSONField(_("detector faults"), default=list, blank=True)
+    aggregated_status = models.JSONField(_("aggregated status bits"), default=list, blank=True)
+    rsmp_statuses_at = models.DateTimeField(_("statuses reported at"), null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]
@@ -261,3 +312,93 @@ class Bollard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
+
+
+class RsmpSite(models.Model):
+    """An RSMP site (a traffic-light controller) known by its site id.
+
+    A site that connects with an id nobody mapped yet is recorded here without a crossroad:
+    it is listed for reconciliation and stays off the map until an administrator maps it.
+    """
+
+    site_id = models.CharField(_("site id"), max_length=64, unique=True)
+    crossroad = models.OneToOneField(
+        Crossroad,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rsmp_site",
+        verbose_name=_("crossroad"),
+    )
+    connected = models.BooleanField(_("connected"), default=False)
+    address = models.CharField(_("last address"), max_length=64, blank=True)
+    core_version = models.CharField(_("RSMP version"), max_length=10, blank=True)
+    sxl_version = models.CharField(_("SXL version"), max_length=10, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), null=True, blank=True)
+    connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnected at"), null=True, blank=True)
+    disconnect_reason = models.CharField(_("disconnection reason"), max_length=160, blank=True)
+    # Alarms the site reported, keyed "aCId/cId": the last state applied, so a buffered
+    # message sent again after a reconnection is recognised and applied once.
+    alarms = models.JSONField(_("alarms"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["site_id"]
+        verbose_name = _("RSMP site")
+        verbose_name_plural = _("RSMP sites")
+
+    def __str__(self) -> str:
+        return self.site_id
+
+
+class SignalCommand(models.Model):
+    """A command from the control room to a controller, closed by the site's own status."""
+
+    class Action(models.TextChoices):
+        TIME_PLAN = "time_plan", _("Set the time plan")
+        YELLOW_FLASH = "yellow_flash", _("Yellow flash")
+        DARK = "dark", _("Dark")
+        NORMAL = "normal", _("Back to normal control")
+
+    class Status(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting", _("Awaiting a supervisor's confirmation")
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent, awaiting the site's status")
+        CONFIRMED = "confirmed", _("Confirmed by the site")
+        FAILED = "failed", _("Failed")
+        REFUSED = "refused", _("Refused")
+
+    crossroad = models.ForeignKey(
+        Crossroad, on_delete=models.PROTECT, related_name="commands", verbose_name=_("crossroad")
+    )
+    action = models.CharField(_("command"), max_length=12, choices=Action.choices)
+    time_plan = models.PositiveSmallIntegerField(_("time plan"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("confirmed by"),
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("requested at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    message_id = models.CharField(_("RSMP message id"), max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("signal command")
+        verbose_name_plural = _("signal commands")
+        indexes = [
+            # Serves the supervisor's scan of commands to send or to time out.
+            models.Index(fields=["status", "requested_at"], name="signal_command_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crossroad_id} {self.action} {self.status}"

@@ -229,3 +229,146 @@ def cameras_counted(count: int) -> str:
 
 def bollards_counted(count: int) -> str:
     return ngettext("%(n)d bollard", "%(n)d bollards", count) % {"n": count}
+
+
+def signal_commands_to_send(
+    *, site_ids: list[str]
+) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]:
+    """Commands ready to go to the connected sites: (command id, site id, RSMP arguments)."""
+    from traffic.models import RsmpSite, SignalCommand
+    from traffic.services.rsmp import rsmp_command_request_args
+
+    sites = dict(
+        RsmpSite.objects.filter(site_id__in=site_ids, crossroad__isnull=False).values_list(
+            "crossroad_id", "site_id"
+        )
+    )
+    pending = SignalCommand.objects.filter(
+        status=SignalCommand.Status.PENDING, crossroad_id__in=sites
+    ).order_by("requested_at")
+    return [(c.pk, sites[c.crossroad_id], rsmp_command_request_args(c)) for c in pending]
+
+
+def rsmp_sites_to_reconcile() -> QuerySet[Any]:
+    """Sites that connected with an id no administrator mapped to a crossroad yet."""
+    from traffic.models import RsmpSite
+
+    return RsmpSite.objects.filter(crossroad__isnull=True).order_by("-first_seen_at")
+
+
+def signal_commands_recent(*, crossroad: Crossroad | None = None, limit: int = 20) -> QuerySet[Any]:
+    from traffic.models import SignalCommand
+
+    commands = SignalCommand.objects.select_related("crossroad", "requested_by", "confirmed_by")
+    if crossroad is not None:
+        commands = commands.filter(crossroad=crossroad)
+    return commands.order_by("-requested_at")[:limit]
+
+
+def signal_commands_awaiting() -> QuerySet[Any]:
+    from traffic.models import SignalCommand
+
+    return (
+        SignalCommand.objects.filter(status=SignalCommand.Status.AWAITING_CONFIRMATION)
+        .select_related("crossroad", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def rsmp_site_of(*, crossroad: Crossroad) -> Any:
+    from traffic.models import RsmpSite
+
+    return RsmpSite.objects.filter(crossroad=crossroad).first()
+
+
+# S0001 signal-group status characters (TLC SXL 1.2.1) → colour shown, and its meaning.
+_SIGNAL_GROUP_COLOURS = {
+    **dict.fromkeys("0123456789NOP", "green"),
+    **dict.fromkeys("ABCDEFGabh", "red"),
+    "c": "yellow-flash", "d": "yellow", "e": "yellow", "f": "yellow", "g": "red",
+}  # fmt: skip
+
+
+def signal_groups_of(*, crossroad: Crossroad) -> list[dict[str, Any]]:
+    """Each signal group as the controller last reported it (S0001), numbered from 1."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "green": _("Green"), "red": _("Red"), "yellow": _("Yellow"),
+        "yellow-flash": _("Yellow flash"), "dark": _("Dark"),
+    }  # fmt: skip
+    groups = []
+    for number, code in enumerate(crossroad.signal_group_status, start=1):
+        colour = (
+            "dark"
+            if crossroad.functional_position == "Dark"
+            else _SIGNAL_GROUP_COLOURS.get(code, "red")
+        )
+        groups.append({"number": number, "code": code, "colour": colour, "label": labels[colour]})
+    return groups
+
+
+def signal_groups_summary(*, crossroad: Crossroad) -> str:
+    """For the map: how many groups show green, red, yellow."""
+    from collections import Counter
+
+    from django.utils.translation import gettext as _
+
+    counts = Counter(group["colour"] for group in signal_groups_of(crossroad=crossroad))
+    names = [
+        ("green", _("green")), ("red", _("red")), ("yellow", _("yellow")),
+        ("yellow-flash", _("flashing")), ("dark", _("dark")),
+    ]  # fmt: skip
+    return ", ".join(f"{counts[colour]} {name}" for colour, name in names if counts[colour])
+
+
+def aggregated_status_of(*, crossroad: Crossroad) -> list[dict[str, Any]]:
+    from traffic.rsmp.sxl import AGGREGATED_BITS
+
+    bits = crossroad.aggregated_status or []
+    return [
+        {"label": str(label), "set": bool(bits[index]) if index < len(bits) else False}
+        for index, label in enumerate(AGGREGATED_BITS)
+    ]
+
+
+def rsmp_alarms_of(*, crossroad: Crossroad) -> list[dict[str, Any]]:
+    from traffic.rsmp.sxl import ALARMS
+
+    site = rsmp_site_of(crossroad=crossroad)
+    if site is None:
+        return []
+    rows = []
+    for key, state in sorted(site.alarms.items()):
+        code, _sep, component = key.partition("/")
+        if not state.get("active"):
+            continue
+        definition = ALARMS.get(code)
+        rows.append(
+            {
+                "code": code,
+                "component": component,
+                "label": str(definition.label) if definition else code,
+                "priority": state.get("priority"),
+                "acknowledged": state.get("acknowledged"),
+                "suspended": state.get("suspended"),
+                "values": state.get("values", {}),
+                "at": state.get("at"),
+            }
+        )
+    return rows
+
+
+def time_plan_source_label(*, crossroad: Crossroad) -> str:
+    """S0014's source, in words (the SXL's values are codes)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "operator_panel": _("set on the controller's panel"),
+        "calendar_clock": _("from the controller's timetable"),
+        "control_block": _("set by the control logic"),
+        "forced": _("forced from the control room"),
+        "startup": _("start-up plan"),
+        "other": _("other source"),
+    }
+    return labels.get(crossroad.time_plan_source, crossroad.time_plan_source)

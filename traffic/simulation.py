@@ -54,7 +54,10 @@ def _pedestrian_hours(bollard: Bollard, local: time) -> bool:
 
 def tick(*, now: datetime, elapsed: float, rng: random.Random) -> None:
     if _happens(rng, SIGNAL_FAULTS_PER_DAY, elapsed):
-        crossroad = _pick(rng, Crossroad.objects.filter(state=ControllerState.NORMAL))
+        # Crossroads with an RSMP site are driven by their emulated controller instead.
+        crossroad = _pick(
+            rng, Crossroad.objects.filter(state=ControllerState.NORMAL, rsmp_site__isnull=True)
+        )
         if crossroad is not None:
             state = rng.choice(
                 [ControllerState.FLASHING, ControllerState.FAULT, ControllerState.DARK]
@@ -63,7 +66,10 @@ def tick(*, now: datetime, elapsed: float, rng: random.Random) -> None:
                 crossroad=crossroad, state=state, fault_code=rng.choice(FAULT_CODES)
             )
     if _happens(rng, SIGNAL_REPAIRS_PER_DAY, elapsed):
-        crossroad = _pick(rng, Crossroad.objects.exclude(state=ControllerState.NORMAL))
+        crossroad = _pick(
+            rng,
+            Crossroad.objects.exclude(state=ControllerState.NORMAL).filter(rsmp_site__isnull=True),
+        )
         if crossroad is not None:
             services.crossroad_state_set(crossroad=crossroad, state=ControllerState.NORMAL)
     if _happens(rng, CAMERA_DROPOUTS_PER_DAY, elapsed):
@@ -87,9 +93,9 @@ def tick(*, now: datetime, elapsed: float, rng: random.Random) -> None:
     _bollard_cycle(rng, timezone.localtime(now).time())
     heard = timezone.now()
     for model in (Crossroad, Camera, Bollard):
-        model.objects.filter(last_seen_at__lt=heard - timedelta(minutes=1)).update(
-            last_seen_at=heard
-        )  # type: ignore[attr-defined]
+        model.objects.filter(last_seen_at__lt=heard - timedelta(minutes=1)).exclude(
+            **({"rsmp_site__isnull": False} if model is Crossroad else {})
+        ).update(last_seen_at=heard)  # type: ignore[attr-defined]
 
 
 def _bollard_cycle(rng: random.Random, local: time) -> None:

@@ -9,6 +9,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.bollard_command,
         name="bollard-command",
     ),
+    path(
+        "signalisation/carrefours/<str:reference>/",
+        views.crossroad_detail,
+        name="crossroad-detail",
+    ),
+    path(
+        "signalisation/carrefours/<str:reference>/commande/",
+        views.crossroad_command,
+        name="crossroad-command",
+    ),
+    path(
+        "signalisation/commandes/<int:pk>/confirmation/",
+        views.signal_command_confirm,
+        name="signal-command-confirm",
+    ),
     path("cameras/", views.cameras_board, name="cameras-board"),
     path("cameras/registre/", views.evidence_register, name="evidence-register"),
     path("cameras/registre/demande/", views.evidence_request_file, name="evidence-request-file"),

@@ -11,8 +11,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hypervisor import access
 from traffic import selectors, services
-from traffic.forms import BollardCommandForm, DecisionForm, EvidenceRequestForm, ExtractionForm
-from traffic.models import Bollard, EvidenceRequest
+from traffic.forms import (
+    BollardCommandForm,
+    CommandConfirmationForm,
+    DecisionForm,
+    EvidenceRequestForm,
+    ExtractionForm,
+    SignalCommandForm,
+)
+from traffic.models import Bollard, Crossroad, EvidenceRequest, SignalCommand
 
 
 @require_safe
@@ -32,6 +39,8 @@ def signals_board(request: HttpRequest) -> HttpResponse:
             "availability": availability,
             "crossroads": selectors.crossroads_not_normal(),
             "bollards": selectors.bollards(),
+            "awaiting": selectors.signal_commands_awaiting(),
+            "unmapped_sites": selectors.rsmp_sites_to_reconcile(),
         },
     )
 
@@ -158,3 +167,70 @@ def evidence_register_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="registre-extractions.csv"'
     return response
+
+
+@require_safe
+@access.requires("traffic.view_signals")
+def crossroad_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything the controller reports: modes, time plan, every signal group, alarms, commands."""
+    crossroad = get_object_or_404(Crossroad, reference=reference)
+    return render(
+        request,
+        "traffic/crossroad.html",
+        {
+            "crossroad": crossroad,
+            "site": selectors.rsmp_site_of(crossroad=crossroad),
+            "signal_groups": selectors.signal_groups_of(crossroad=crossroad),
+            "aggregated": selectors.aggregated_status_of(crossroad=crossroad),
+            "plan_source": selectors.time_plan_source_label(crossroad=crossroad),
+            "alarms": selectors.rsmp_alarms_of(crossroad=crossroad),
+            "commands": selectors.signal_commands_recent(crossroad=crossroad),
+            "command_form": SignalCommandForm(),
+        },
+    )
+
+
+@require_POST
+@access.requires("traffic.command_signals")
+def crossroad_command(request: HttpRequest, reference: str) -> HttpResponse:
+    crossroad = get_object_or_404(Crossroad, reference=reference)
+    form = SignalCommandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the command: choose one and say why."))
+        return redirect("crossroad-detail", reference=reference)
+    try:
+        command = services.signal_command_request(
+            crossroad=crossroad,
+            action=form.cleaned_data["action"],
+            time_plan=form.cleaned_data.get("time_plan"),
+            reason=form.cleaned_data.get("reason") or "",
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if command.status == SignalCommand.Status.AWAITING_CONFIRMATION:
+            messages.warning(
+                request,
+                _("A yellow flash on a main axis waits for a supervisor's confirmation."),
+            )
+        else:
+            messages.success(request, _("Command sent; it closes once the controller confirms."))
+    return redirect("crossroad-detail", reference=reference)
+
+
+@require_POST
+@access.requires("traffic.confirm_signal_command")
+def signal_command_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    command = get_object_or_404(SignalCommand, pk=pk)
+    form = CommandConfirmationForm(request.POST)
+    form.is_valid()
+    try:
+        services.signal_command_confirm(
+            command=command,
+            by=request.user,  # type: ignore[arg-type]
+            approve=form.cleaned_data.get("approve", False),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("crossroad-detail", reference=command.crossroad.reference)

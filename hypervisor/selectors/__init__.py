@@ -1,6 +1,7 @@
 """Reads of the hypervisor: the public API that views, consumers and domain apps call."""
 
 from hypervisor.selectors.control import (
+    acknowledged_alarm_assets,
     audit_actions,
     audit_changes_in_words,
     audit_entries,
@@ -48,6 +49,7 @@ from hypervisor.selectors.territory import (
 
 __all__ = [
     "RoutingDecision",
+    "acknowledged_alarm_assets",
     "alarm_brief",
     "alarm_search",
     "asset_state_events",

@@ -435,3 +435,15 @@ def elected_board(*, user: User) -> dict[str, Any]:
         "crisis": crisis,
         "kpis": kpis,
     }
+
+
+def acknowledged_alarm_assets(*, asset_type: str) -> list[str]:
+    """Asset ids of the acknowledged (not yet cleared) alarms of one asset type: an app whose
+    equipment keeps its own alarm acknowledgement (RSMP controllers) passes it on."""
+    from hypervisor.models import Alarm, AlarmState
+
+    return list(
+        Alarm.objects.filter(asset_type=asset_type, state=AlarmState.ACKNOWLEDGED).values_list(
+            "asset_id", flat=True
+        )
+    )

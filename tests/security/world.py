@@ -35,7 +35,7 @@ from tests.incidents.factories import CrewFactory, CrewMemberFactory
 from tests.lighting.factories import LightPointFactory
 from tests.traffic.factories import BollardFactory, CameraFactory, CrossroadFactory
 from traffic import services as traffic_services
-from traffic.models import Bollard, EvidenceRequest
+from traffic.models import Bollard, EvidenceRequest, RsmpSite
 
 DARCY = (47.3225, 5.0317)
 DIJON_INSEE = "21231"
@@ -162,7 +162,11 @@ def build_world() -> World:
         by=users[Role.SUPERVISOR.value],
     )
     report, photo = _report()
-    CrossroadFactory(reference="CAR-MATRIX")
+    crossroad = CrossroadFactory(reference="CAR-MATRIX", main_axis=True)
+    RsmpSite.objects.create(site_id="KK+MATRIX", crossroad=crossroad)
+    signal_command = traffic_services.signal_command_request(
+        crossroad=crossroad, action="yellow_flash", reason="matrice", by=users[Role.OPERATOR.value]
+    )
     LightPointFactory(reference="LP-MATRIX", lat=47.3230, lon=5.0400)
     gateway, token = telemetry_services.gateway_create(name="matrix gateway")
     store.forget()
@@ -183,4 +187,5 @@ def build_world() -> World:
         dataset_slug=published[0].slug,
         spatial_dataset_slug=spatial.slug,
         feature_id=store.snapshot(spatial).ids[0],
+        extra={"signal_command": signal_command},
     )

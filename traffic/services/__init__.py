@@ -18,6 +18,14 @@ from traffic.services.evidence import (
     evidence_request_file,
 )
 from traffic.services.inventory import traffic_inventory_load
+from traffic.services.rsmp import (
+    rsmp_alarm_apply,
+    rsmp_site_connected,
+    rsmp_site_disconnected,
+    rsmp_statuses_apply,
+    signal_command_confirm,
+    signal_command_request,
+)
 
 __all__ = [
     "BollardUnavailable",
@@ -33,5 +41,11 @@ __all__ = [
     "evidence_extraction_record",
     "evidence_request_decide",
     "evidence_request_file",
+    "rsmp_alarm_apply",
+    "rsmp_site_connected",
+    "rsmp_site_disconnected",
+    "rsmp_statuses_apply",
+    "signal_command_confirm",
+    "signal_command_request",
     "traffic_inventory_load",
 ]

@@ -48,7 +48,12 @@ def _under_works(crossroad: Crossroad, at: datetime) -> bool:
 
 @transaction.atomic
 def crossroad_state_set(
-    *, crossroad: Crossroad, state: str, fault_code: str = "", at: datetime | None = None
+    *,
+    crossroad: Crossroad,
+    state: str,
+    fault_code: str = "",
+    at: datetime | None = None,
+    suppressed_reason: str = "",
 ) -> bool:
     """A controller's state; a fault raises the signal alarm, normal operation clears it."""
     if state not in ControllerState.values or state == ControllerState.COMM_LOST:
@@ -73,6 +78,7 @@ def crossroad_state_set(
             CrossroadFaulted(
                 **place, severity=severity, state=state, fault_code=fault_code,
                 name=crossroad.name, occurred_at=at, under_works=_under_works(crossroad, at),
+                suppressed_reason=suppressed_reason,
             )
         )  # fmt: skip
     elif old in FAULT_STATES:

@@ -1,4 +1,8 @@
+import contextlib
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -45,11 +49,30 @@ class Command(BaseCommand):
         if simulate:
             lines.append(f"  Simulator         on, ×{settings.SIMULATION_SPEED}")
         self.stdout.write("\n".join(lines) + "\n")
-        uvicorn.run(
-            application,
-            host=host,
-            port=port,
-            lifespan="on",
-            log_level="warning",
-            ws="websockets-sansio",
-        )
+        companions = _start_demo_processes() if simulate else []
+        try:
+            uvicorn.run(
+                application,
+                host=host,
+                port=port,
+                lifespan="on",
+                log_level="warning",
+                ws="websockets-sansio",
+            )
+        finally:
+            for process in companions:
+                process.terminate()
+            for process in companions:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(5)
+
+
+def _start_demo_processes() -> list[subprocess.Popen[bytes]]:
+    """Emulated devices run beside the server, as real peers over the network."""
+    from hypervisor.registry import registry
+
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    return [
+        subprocess.Popen([sys.executable, str(manage), *command])  # noqa: S603
+        for command in registry.demo_processes().values()
+    ]
