@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_alarm_rules(sender: AppConfig, **kwargs: object) -> None:
+    from mobility.alarm_rules import ensure_alarm_rules
+
+    ensure_alarm_rules()
+
+
+class MobilityConfig(AppConfig):
+    name = "mobility"
+    verbose_name = _("Mobility: car parks, public transport, bike sharing")
+
+    def ready(self) -> None:
+        from hypervisor.registry import registry
+        from hypervisor.roles import Role
+        from mobility import demo, kpis
+        from mobility.layers import BikeStationLayer, CarParkLayer, TransitAlertLayer, VehicleLayer
+
+        watch = ["mobility.view_mobility"]
+        manage = [*watch, "mobility.manage_feeds"]
+        registry.grant(Role.OPERATOR, watch)
+        registry.grant(Role.SUPERVISOR, manage)
+        registry.grant(Role.MOBILITY_OPERATOR, manage)
+        registry.grant(Role.ADMIN, manage)
+        registry.add_section(
+            _("Mobility"), "mobility-board", permission="mobility.view_mobility", order=35
+        )
+        registry.add_layer(CarParkLayer())
+        registry.add_layer(VehicleLayer())
+        registry.add_layer(BikeStationLayer())
+        registry.add_layer(TransitAlertLayer())
+        registry.add_kpi(kpis.CarParkOccupancyKpi())
+        registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
+        registry.add_periodic_task(
+            "mobility-poll-feeds", "mobility.tasks.poll_due_feeds", every_seconds=10
+        )
+        post_migrate.connect(
+            _ensure_alarm_rules, sender=self, dispatch_uid="mobility.ensure_alarm_rules"
+        )
