@@ -34,6 +34,7 @@ class MobilityConfig(AppConfig):
         registry.add_layer(TransitAlertLayer())
         registry.add_kpi(kpis.CarParkOccupancyKpi())
         registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
+        registry.add_demo_seeder("public transport", demo.seed_transit, order=41)
         registry.add_periodic_task(
             "mobility-poll-feeds", "mobility.tasks.poll_due_feeds", every_seconds=10
         )

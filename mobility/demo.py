@@ -7,13 +7,16 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mobility import replay
-from mobility.models import CarPark, Feed, FeedKind
+from mobility import network, replay
+from mobility.models import CarPark, Feed, FeedKind, TransitRoute
 from mobility.services import car_parks
+from mobility.services.gtfs import gtfs_import
 
 logger = logging.getLogger(__name__)
 HISTORY_DAYS = 28
@@ -70,3 +73,33 @@ def seed_car_parks(*, rng: random.Random, log: Callable[[str], None]) -> None:
                 ],
             )
     log(f"{len(replay.DIVIAPARK_CAR_PARKS)} car parks with {HISTORY_DAYS} days of replayed history")
+
+
+DEMO_FEEDS = [
+    ("Divia — positions des véhicules (GTFS-RT)", FeedKind.GTFS_RT, "{simulator}/gtfs-rt/vehicle-positions.pb", 10, 120),
+    ("Divia — mises à jour des courses (GTFS-RT)", FeedKind.GTFS_RT, "{simulator}/gtfs-rt/trip-updates.pb", 15, 120),
+    ("Divia — alertes de service (GTFS-RT)", FeedKind.GTFS_RT, "{simulator}/gtfs-rt/alerts.pb", 30, 300),
+    ("DiviaVélodi — stations (GBFS 3.0)", FeedKind.GBFS, "{simulator}/gbfs/3.0/gbfs.json", 60, 600),
+]  # fmt: skip
+
+
+def seed_transit(*, rng: random.Random, log: Callable[[str], None]) -> None:
+    """The Divia-like network through the real GTFS import, and the real-time feeds."""
+    if TransitRoute.objects.exists():
+        log("transit network already present")
+        return
+    archive = network.write_gtfs(Path(settings.VAR_DIR) / "demo-gtfs-divia.zip")
+    result = gtfs_import(path=archive, file_name="demo-gtfs-divia.zip")
+    if not result.accepted:
+        raise RuntimeError(f"The demo GTFS was refused: {result.problems[:3]}")
+    for name, kind, url, every, stale_after in DEMO_FEEDS:
+        Feed.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "url": url,
+                "poll_seconds": every,
+                "stale_after_seconds": stale_after,
+            },
+        )
+    log(f"transit network: {result.counts}; {len(DEMO_FEEDS)} real-time feeds")

@@ -20,14 +20,14 @@ from mobility import replay
 
 logger = logging.getLogger(__name__)
 
-Route = Callable[[], tuple[bytes, str]]
+Route = Callable[[str], tuple[bytes, str]]
 
 
 def _json(document: Any) -> tuple[bytes, str]:
     return json.dumps(document, ensure_ascii=False).encode(), "application/json"
 
 
-def car_parks_document() -> tuple[bytes, str]:
+def car_parks_document(base: str) -> tuple[bytes, str]:
     return _json({"records": replay.latest_samples()})
 
 
@@ -49,7 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             close_old_connections()
-            body, content_type = route()
+            body, content_type = route(f"http://{self.headers.get('Host', 'localhost')}")
         except Exception:
             logger.exception("Feed simulator: %s failed", self.path)
             self._send(500, b"simulator error", "text/plain")

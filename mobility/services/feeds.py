@@ -155,6 +155,9 @@ def _is_stale(feed: Feed, now: datetime) -> bool:
 
 
 def _publish_stale(feed: Feed, now: datetime) -> None:
+    from mobility.services.bikes import bike_stations_mark_stale
+
+    bike_stations_mark_stale(feed=feed)
     newest = feed.last_data_at or feed.last_success_at or now
     events.publish(
         MobilityFeedWentStale(
