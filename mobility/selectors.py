@@ -15,7 +15,6 @@ from mobility.models import (
     CarPark,
     CarParkReading,
     Feed,
-    FeedHealth,
     FeedLogEntry,
     TransitAlert,
     TransitDelay,
@@ -60,12 +59,11 @@ def route_names() -> dict[str, str]:
 
 
 def vehicles_current(*, now: datetime | None = None) -> QuerySet[TransitVehicle]:
-    """Vehicles of working feeds heard from recently: a stale position is never shown."""
+    """Vehicles heard from recently on a feed that is not stale: through a failed poll the
+    last positions stay a moment, then leave the map rather than be shown as current."""
     now = now or timezone.now()
     return TransitVehicle.objects.filter(
-        observed_at__gte=now - VEHICLE_FRESH_FOR,
-        feed__health=FeedHealth.OK,
-        feed__stale=False,
+        observed_at__gte=now - VEHICLE_FRESH_FOR, feed__stale=False
     ).order_by("route_id", "vehicle_id")
 
 

@@ -108,6 +108,8 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
             "text_color": _text(row.get("route_text_color"))[:6],
         }
     stops: dict[str, dict[str, Any]] = {}
+    # Rows pointing at a refused stop or trip are not named again: the cause already is.
+    refused_ids: set[str] = set()
     for line, row in _rows(frames["stops"]):
         stop_id = _text(row.get("stop_id"))
         lat, lon = row.get("stop_lat"), row.get("stop_lon")
@@ -115,6 +117,7 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
             refuse("stops.txt", line, _("no stop_id"))
         elif _blank(lat) or _blank(lon) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             refuse("stops.txt", line, _("stop %(id)s has no valid position") % {"id": stop_id})
+            refused_ids.add(stop_id)
         else:
             stops[stop_id] = {
                 "name": _text(row.get("stop_name")) or stop_id,
@@ -126,6 +129,7 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
         trip_id, route_id = _text(row.get("trip_id")), _text(row.get("route_id"))
         if route_id not in routes:
             refuse("trips.txt", line, _("unknown route_id %(id)s") % {"id": route_id})
+            refused_ids.add(trip_id)
             continue
         direction = row.get("direction_id")
         trips[trip_id] = {
@@ -138,6 +142,8 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     stop_times = []
     for line, row in _rows(frames["stop_times"]):
         trip_id, stop_id = _text(row.get("trip_id")), _text(row.get("stop_id"))
+        if trip_id in refused_ids or stop_id in refused_ids:
+            continue
         if trip_id not in trips:
             refuse("stop_times.txt", line, _("unknown trip_id %(id)s") % {"id": trip_id})
         elif stop_id not in stops:

@@ -49,7 +49,10 @@ def gtfs_rt_parse(body: bytes) -> gtfs_realtime_pb2.FeedMessage:
     try:
         message.ParseFromString(body)
     except DecodeError as error:
-        raise FeedError(_("The feed is not a valid GTFS-Realtime protobuf message.")) from error
+        raise FeedError(
+            _("The feed is not a valid GTFS-Realtime protobuf message (%(error)s).")
+            % {"error": error}
+        ) from error
     if not message.HasField("header") or not message.header.gtfs_realtime_version:
         raise FeedError(_("The GTFS-Realtime message has no header (gtfs_realtime_version)."))
     return message
