@@ -44,45 +44,21 @@ def test_stations_and_their_status_are_read(db, simulator, version) -> None:
 
 def test_an_empty_station_is_shown_empty(db, feed_server) -> None:
     feed = _feed(feed_server.url + "/gbfs.json")
-    feed_server.answer(
-        "/gbfs.json",
-        json.dumps(
-            {
-                "last_updated": 1,
-                "ttl": 0,
-                "version": "3.0",
-                "data": {
-                    "feeds": [
-                        {"name": "station_information", "url": "/info.json"},
-                        {"name": "station_status", "url": "/status.json"},
-                    ]
-                },
-            }
-        ),
-    )
-    feed_server.answer(
-        "/info.json",
-        json.dumps(
-            {
-                "last_updated": 1,
-                "ttl": 0,
-                "version": "3.0",
-                "data": {
-                    "stations": [
-                        {
-                            "station_id": "a",
-                            "name": [{"text": "Darcy", "language": "fr"}],
-                            "lat": 47.32,
-                            "lon": 5.03,
-                            "capacity": 10,
-                        }
-                    ]
-                },
-            }
-        ),
-    )
-    feed_server.answer("/status.json", json.dumps({"last_updated": timezone.now().isoformat(), "ttl": 0, "version": "3.0", "data": {"stations": [
-        {"station_id": "a", "num_vehicles_available": 0, "num_docks_available": 10, "is_installed": True, "is_renting": True, "is_returning": True, "last_reported": timezone.now().isoformat()}]}}))  # fmt: skip
+    now = timezone.now().isoformat()
+    feeds = [
+        {"name": "station_information", "url": "/info.json"},
+        {"name": "station_status", "url": "/status.json"},
+    ]
+    station = {"station_id": "a", "name": [{"text": "Darcy", "language": "fr"}]}
+    status = {"station_id": "a", "num_vehicles_available": 0, "num_docks_available": 10}
+    status |= {"is_installed": True, "is_renting": True, "is_returning": True}
+    for path, data in (
+        ("/gbfs.json", {"feeds": feeds}),
+        ("/info.json", {"stations": [station | {"lat": 47.32, "lon": 5.03, "capacity": 10}]}),
+        ("/status.json", {"stations": [status | {"last_reported": now}]}),
+    ):
+        document = {"last_updated": now, "ttl": 0, "version": "3.0", "data": data}
+        feed_server.answer(path, json.dumps(document))
     assert feed_poll(feed=feed) is True
     station = BikeStation.objects.get(feed=feed)
     assert station.state == BikeStationState.EMPTY

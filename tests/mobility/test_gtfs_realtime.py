@@ -60,7 +60,8 @@ def test_the_simulated_vehicles_are_read_with_their_lines(feed_server) -> None:
     assert vehicles.count() > 0
     assert set(vehicles.values_list("route_id", flat=True)) <= set(network.LINES)
     for lat, lon in vehicles.values_list("lat", "lon"):
-        assert 47.28 < lat < 47.37 and 4.99 < lon < 5.12
+        assert 47.28 < lat < 47.37
+        assert 4.99 < lon < 5.12
 
 
 def test_trip_updates_give_the_delay_per_line(feed_server) -> None:
