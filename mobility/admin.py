@@ -6,9 +6,11 @@ from mobility.models import (
     CarPark,
     Feed,
     GtfsImport,
+    IncidentTransitImpact,
     TransitAlert,
     TransitRoute,
     TransitStop,
+    TransportOperatorContact,
 )
 
 
@@ -69,3 +71,5 @@ admin.site.register(TransitStop)
 admin.site.register(TransitAlert)
 admin.site.register(BikeStation)
 admin.site.register(GtfsImport)
+admin.site.register(TransportOperatorContact)
+admin.site.register(IncidentTransitImpact)

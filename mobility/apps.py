@@ -16,10 +16,10 @@ class MobilityConfig(AppConfig):
     def ready(self) -> None:
         from hypervisor.registry import registry
         from hypervisor.roles import Role
-        from mobility import demo, kpis
+        from mobility import demo, kpis, subscribers
         from mobility.layers import BikeStationLayer, CarParkLayer, TransitAlertLayer, VehicleLayer
 
-        watch = ["mobility.view_mobility"]
+        watch = ["mobility.view_mobility", "mobility.notify_transport_operator"]
         manage = [*watch, "mobility.manage_feeds"]
         registry.grant(Role.OPERATOR, watch)
         registry.grant(Role.SUPERVISOR, manage)
@@ -33,6 +33,8 @@ class MobilityConfig(AppConfig):
         registry.add_layer(BikeStationLayer())
         registry.add_layer(TransitAlertLayer())
         registry.add_kpi(kpis.CarParkOccupancyKpi())
+        registry.subscribe("incident.opened", subscribers.on_incident_opened)
+        registry.subscribe("transit_alert.published", subscribers.on_transit_alert_published)
         registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
         registry.add_demo_seeder("public transport", demo.seed_transit, order=41)
         registry.add_periodic_task(

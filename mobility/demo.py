@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mobility import network, replay
-from mobility.models import CarPark, Feed, FeedKind, TransitRoute
+from mobility.models import CarPark, Feed, FeedKind, TransitRoute, TransportOperatorContact
 from mobility.services import car_parks
 from mobility.services.gtfs import gtfs_import
 
@@ -75,6 +75,15 @@ def seed_car_parks(*, rng: random.Random, log: Callable[[str], None]) -> None:
     log(f"{len(replay.DIVIAPARK_CAR_PARKS)} car parks with {HISTORY_DAYS} days of replayed history")
 
 
+# Incident categories of the demo that block a road where they are reported.
+ROAD_BLOCKING_CATEGORIES = [
+    "voirie-obstacle",
+    "espaces-verts-arbre",
+    "signalisation-feu",
+    "eau-fuite",
+    "securite-vehicule",
+]
+
 DEMO_FEEDS = [
     ("Divia — positions des véhicules (GTFS-RT)", FeedKind.GTFS_RT, "{simulator}/gtfs-rt/vehicle-positions.pb", 10, 120),
     ("Divia — mises à jour des courses (GTFS-RT)", FeedKind.GTFS_RT, "{simulator}/gtfs-rt/trip-updates.pb", 15, 120),
@@ -100,6 +109,14 @@ def seed_transit(*, rng: random.Random, log: Callable[[str], None]) -> None:
                 "url": url,
                 "poll_seconds": every,
                 "stale_after_seconds": stale_after,
+            },
+        )
+    for category_code in ROAD_BLOCKING_CATEGORIES:
+        TransportOperatorContact.objects.get_or_create(
+            category_code=category_code,
+            defaults={
+                "recipient_name": "PC exploitation Divia",
+                "email": "pc-exploitation@divia.example",
             },
         )
     log(f"transit network: {result.counts}; {len(DEMO_FEEDS)} real-time feeds")

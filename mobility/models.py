@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class MobilityAccess(models.Model):
         permissions = [
             ("view_mobility", _("Can see car parks, public transport and bike sharing")),
             ("manage_feeds", _("Can see and configure the mobility feeds")),
+            ("notify_transport_operator", _("Can notify the transport operator of an incident")),
         ]
 
     def __str__(self) -> str:
@@ -428,3 +430,55 @@ class BikeStation(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+class TransportOperatorContact(models.Model):
+    """Who runs the buses and trams hears of incidents of this category near their lines."""
+
+    category_code = models.SlugField(
+        _("incident category"),
+        max_length=60,
+        unique=True,
+        help_text=_("Incidents of this category block the road near where they are reported."),
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    radius_m = models.PositiveIntegerField(_("distance to a line or stop (m)"), default=150)
+
+    class Meta:
+        ordering = ["category_code"]
+        verbose_name = _("transport operator contact")
+        verbose_name_plural = _("transport operator contacts")
+
+    def __str__(self) -> str:
+        return f"{self.category_code} → {self.recipient_name}"
+
+
+class IncidentTransitImpact(models.Model):
+    """An open incident blocking a road near transit lines, and whether they were told."""
+
+    incident_id = models.PositiveIntegerField(_("incident"), unique=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    category_code = models.SlugField(_("incident category"), max_length=60)
+    lat = models.FloatField()
+    lon = models.FloatField()
+    lines = models.JSONField(_("lines affected"), default=list)
+    found_at = models.DateTimeField(_("found at"))
+    notified_at = models.DateTimeField(_("operator notified at"), null=True, blank=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("notified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-found_at"]
+        verbose_name = _("incident affecting transit")
+        verbose_name_plural = _("incidents affecting transit")
+
+    def __str__(self) -> str:
+        names = ", ".join(line["name"] for line in self.lines)
+        return f"{self.reference or self.incident_id}: {names}"

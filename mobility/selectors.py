@@ -16,6 +16,7 @@ from mobility.models import (
     CarParkReading,
     Feed,
     FeedLogEntry,
+    IncidentTransitImpact,
     TransitAlert,
     TransitDelay,
     TransitRoute,
@@ -207,3 +208,16 @@ def car_park_occupancy_hourly(
         }
         for row in rows
     ]
+
+
+def incident_impacts_open(*, limit: int = 50) -> list[IncidentTransitImpact]:
+    """Incidents touching transport that are still open, newest first."""
+    from incidents.selectors import incident_public_view
+
+    found = []
+    for impact in IncidentTransitImpact.objects.order_by("-found_at")[: limit * 2]:
+        view = incident_public_view(incident_id=impact.incident_id)
+        if view and view["is_open"]:
+            impact.category_label = view["category"]  # type: ignore[attr-defined]
+            found.append(impact)
+    return found[:limit]

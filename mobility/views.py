@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from hypervisor import access
 from mobility import selectors
@@ -14,7 +16,8 @@ from mobility.layers import (
     car_park_feature,
     vehicle_feature,
 )
-from mobility.models import CarPark, Feed
+from mobility.models import CarPark, Feed, IncidentTransitImpact
+from mobility.services.links import AlreadyNotified, incident_transport_operator_notify
 
 
 @require_safe
@@ -30,8 +33,26 @@ def mobility_board(request: HttpRequest) -> HttpResponse:
             "alerts": selectors.alerts_active(),
             "routes": selectors.routes(),
             "feeds": selectors.feeds(),
+            "impacts": selectors.incident_impacts_open(),
         },
     )
+
+
+@require_POST
+@access.requires("mobility.view_mobility", "mobility.notify_transport_operator")
+def transport_operator_notify(request: HttpRequest, incident_id: int) -> HttpResponse:
+    get_object_or_404(IncidentTransitImpact, incident_id=incident_id)
+    try:
+        impact = incident_transport_operator_notify(incident_id=incident_id, by=request.user)  # type: ignore[arg-type]
+    except AlreadyNotified as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The transport operator was notified of incident %(reference)s.")
+            % {"reference": impact.reference},
+        )
+    return redirect("mobility-board")
 
 
 @require_safe
