@@ -14,6 +14,7 @@ from mobility.models import (
     BikeStation,
     CarPark,
     CarParkReading,
+    CarParkState,
     Feed,
     FeedLogEntry,
     IncidentTransitImpact,
@@ -221,3 +222,29 @@ def incident_impacts_open(*, limit: int = 50) -> list[IncidentTransitImpact]:
             impact.category_label = view["category"]  # type: ignore[attr-defined]
             found.append(impact)
     return found[:limit]
+
+
+def car_park_state_codes() -> list[str]:
+    return list(CarParkState.values)
+
+
+def car_park_rows() -> list[tuple[Any, ...]]:
+    """Open-data rows: a stale car park shows its state, never its old value as current."""
+    rows = []
+    for car_park in car_parks():
+        stale = car_park.stale or car_park.occupancy_percent is None
+        rows.append(
+            (
+                car_park.reference,
+                car_park.name,
+                car_park.lat,
+                car_park.lon,
+                car_park.commune_insee,
+                car_park.capacity,
+                car_park.operator,
+                CarParkState.STALE if car_park.stale else car_park.state,
+                None if stale else car_park.occupancy_percent,
+                None if stale or car_park.observed_at is None else car_park.observed_at.isoformat(),
+            )
+        )
+    return rows

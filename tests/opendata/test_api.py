@@ -247,6 +247,8 @@ FILTER_MATRIX = {
     "incidents": {"bbox", "status", "commune", "category", "date"},
     "service-sla": {"date"},
     "communes": {"bbox", "commune"},
+    "car-parks": {"bbox", "status", "commune"},
+    "car-park-occupancy-hourly": {"date"},
 }
 VALID = {
     "commune": "commune=21231",
@@ -260,6 +262,7 @@ VALID_STATUS = {
     "cameras": "online",
     "bollards": "up",
     "incidents": "closed",
+    "car-parks": "free",
 }
 
 
@@ -294,6 +297,7 @@ OTHER_STATUS = {
     "cameras": "offline",
     "bollards": "fault",
     "incidents": "cancelled",
+    "car-parks": "full",
 }
 SELECTS_NOTHING = {
     "category": "category=voirie-nid-de-poule",
