@@ -48,16 +48,25 @@ class CarParkLayer:
         return car_park_feature(car_park) if car_park else None
 
 
-def vehicle_feature(vehicle: TransitVehicle, routes: dict[str, str]) -> dict[str, Any]:
+def vehicle_labels() -> dict[str, str]:
+    """Translated once per layer, not once per vehicle."""
+    return {"late": str(_("late")), "delay": str(_("delay (min)"))}
+
+
+def vehicle_feature(
+    vehicle: TransitVehicle, routes: dict[str, str], labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    labels = labels or vehicle_labels()
+    late = (vehicle.delay_seconds or 0) >= 300
     return {
         "id": f"{vehicle.feed_id}:{vehicle.vehicle_id}",
         "lat": vehicle.lat,
         "lon": vehicle.lon,
-        "status": "vehicle_late" if (vehicle.delay_seconds or 0) >= 300 else "vehicle",
-        "status_label": str(_("late")) if (vehicle.delay_seconds or 0) >= 300 else "",
+        "status": "vehicle_late" if late else "vehicle",
+        "status_label": labels["late"] if late else "",
         "name": f"{routes.get(vehicle.route_id, vehicle.route_id)} · "
         f"{vehicle.label or vehicle.vehicle_id}",
-        str(_("delay (min)")): (
+        labels["delay"]: (
             round(vehicle.delay_seconds / 60) if vehicle.delay_seconds is not None else "—"
         ),
     }
@@ -71,8 +80,10 @@ class VehicleLayer:
     event_kinds = VEHICLE_EVENT_KINDS
 
     def snapshot(self) -> list[dict[str, Any]]:
-        routes = selectors.route_names()
-        return [vehicle_feature(vehicle, routes) for vehicle in selectors.vehicles_current()]
+        routes, labels = selectors.route_names(), vehicle_labels()
+        return [
+            vehicle_feature(vehicle, routes, labels) for vehicle in selectors.vehicles_current()
+        ]
 
     def feature(self, asset_id: str) -> dict[str, Any] | None:
         feed_id, _sep, vehicle_id = asset_id.partition(":")
