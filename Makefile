@@ -14,8 +14,7 @@ run: $(VENV)/.run-deps translations
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_territory --if-empty
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py mobility_simulator & feeds=$$!; $(PY) manage.py mobility_poll & poller=$$!; \
-	trap 'kill $$feeds $$poller 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py mobility_simulator & feeds=$$!; trap 'kill $$feeds 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --simulate
 
 test: $(VENV)/.dev-deps translations lint typecheck pytest

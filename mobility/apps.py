@@ -14,9 +14,11 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Mobility: car parks, public transport, bike sharing")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from hypervisor.registry import registry
         from hypervisor.roles import Role
-        from mobility import demo, kpis, subscribers
+        from mobility import demo, kpis, simulation, subscribers
         from mobility.layers import BikeStationLayer, CarParkLayer, TransitAlertLayer, VehicleLayer
 
         watch = ["mobility.view_mobility", "mobility.notify_transport_operator"]
@@ -37,6 +39,8 @@ class MobilityConfig(AppConfig):
         registry.subscribe("transit_alert.published", subscribers.on_transit_alert_published)
         registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
         registry.add_demo_seeder("public transport", demo.seed_transit, order=41)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            registry.add_simulator("mobility feeds", simulation.tick)
         registry.add_periodic_task(
             "mobility-poll-feeds", "mobility.tasks.poll_due_feeds", every_seconds=10
         )
