@@ -28,9 +28,11 @@ def car_park_feature(car_park: CarPark) -> dict[str, Any]:
         "status_label": label,
         "name": car_park.name,
         str(_("occupancy")): (
-            f"{car_park.occupancy_percent:.0f} %" if car_park.occupancy_percent is not None else "—"
+            f"{car_park.occupancy_percent:.0f} %"
+            if car_park.occupancy_percent is not None and not car_park.stale
+            else "—"
         ),
-        str(_("free spaces")): car_park.free_spaces,
+        str(_("free spaces")): None if car_park.stale else car_park.free_spaces,
         str(_("full within the hour")): str(_("yes")) if car_park.full_within_hour else "",
     }
 
