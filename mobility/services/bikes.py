@@ -94,12 +94,13 @@ def gbfs_apply(
         existing[station_id] = station
     newest = _timestamp(status.get("last_updated"))
     for item in status["data"].get("stations", []):
-        station = existing.get(str(item.get("station_id")))
-        if station is None:
+        found = existing.get(str(item.get("station_id")))
+        if found is None:
             warnings.append(
                 _("Status for unknown station %(id)s.") % {"id": item.get("station_id")}
             )
             continue
+        station = found
         bikes = item.get("num_vehicles_available", item.get("num_bikes_available"))
         docks = item.get("num_docks_available")
         if (

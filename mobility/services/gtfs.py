@@ -112,10 +112,10 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     refused_ids: set[str] = set()
     for line, row in _rows(frames["stops"]):
         stop_id = _text(row.get("stop_id"))
-        lat, lon = row.get("stop_lat"), row.get("stop_lon")
+        lat, lon = row.get("stop_lat") or math.nan, row.get("stop_lon") or math.nan
         if not stop_id:
             refuse("stops.txt", line, _("no stop_id"))
-        elif _blank(lat) or _blank(lon) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        elif not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN when missing or unreadable
             refuse("stops.txt", line, _("stop %(id)s has no valid position") % {"id": stop_id})
             refused_ids.add(stop_id)
         else:
@@ -131,7 +131,7 @@ def _check(frames: dict[str, Any], problems: list[str]) -> dict[str, Any]:
             refuse("trips.txt", line, _("unknown route_id %(id)s") % {"id": route_id})
             refused_ids.add(trip_id)
             continue
-        direction = row.get("direction_id")
+        direction: Any = row.get("direction_id")
         trips[trip_id] = {
             "route_id": route_id,
             "service_id": _text(row.get("service_id")),

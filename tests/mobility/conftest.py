@@ -73,3 +73,12 @@ def diviapark_series() -> dict[str, list[Any]]:
     if not path.exists():
         unavailable(f"needs the shared reference data: {path}")
     return replay.load_series(str(path))
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in English (their ids); one test checks the French ones."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -236,3 +236,13 @@ def test_the_same_value_for_a_day_raises_the_flat_line_event(db) -> None:
     car_park.refresh_from_db()
     assert car_park.flatlined is True
     assert Event.objects.filter(kind="car_park.flatlined").count() == 1
+
+
+def test_the_feed_error_is_written_in_french_for_french_operators(db, feed_server) -> None:
+    from django.utils import translation
+
+    feed = CarParkFeedFactory(url=feed_server.url + "/gone.json")
+    with translation.override("fr"):
+        feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.last_error == "Le flux a répondu HTTP 404 au lieu de données."
