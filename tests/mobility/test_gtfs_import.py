@@ -66,3 +66,18 @@ def test_a_file_that_is_not_a_zip_is_refused(db, tmp_path) -> None:
     assert result.accepted is False
     assert "not a ZIP" in result.problems[0]
     assert GtfsImport.objects.filter(accepted=False).count() == 1
+
+
+def test_the_import_command_lists_the_problems_and_fails(db, tmp_path) -> None:
+    from io import StringIO
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    archive = _rewrite(network.write_gtfs(tmp_path / "a.zip"), tmp_path / "b.zip", drop="stops.txt")
+    errors = StringIO()
+    with pytest.raises(CommandError, match="network unchanged"):
+        call_command("gtfs_import", str(archive), stderr=errors)
+    assert "stops.txt" in errors.getvalue()
+    call_command("gtfs_import", str(network.write_gtfs(tmp_path / "good.zip")), stdout=StringIO())
+    assert TransitRoute.objects.count() == len(network.LINES)
