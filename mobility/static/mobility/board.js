@@ -47,6 +47,7 @@ async function refresh() {
     const response = await fetch(element.dataset.liveUrl, { credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
     const data = await response.json();
+    let drawn = 0;
     for (const [name, group] of Object.entries(live)) {
       group.clearLayers();
       for (const feature of data.layers[name] ?? []) {
@@ -55,8 +56,10 @@ async function refresh() {
           radius, weight: name === "alerts" ? 3 : 1, color: name === "alerts" ? colour(feature.status) : "#24292f",
           fillColor: colour(feature.status), fillOpacity: name === "alerts" ? 0.15 : 0.9,
         }).bindPopup(popup(feature)).addTo(group);
+        drawn += 1;
       }
     }
+    element.dataset.drawn = String(drawn);
     status.textContent = `${texts.updated} ${new Date().toLocaleTimeString(document.documentElement.lang)}`;
   } catch (error) {
     status.textContent = texts.unavailable;
