@@ -15,8 +15,18 @@ const COLOURS = {
 };
 const colour = (status) => COLOURS[status] ?? statusColour(status);
 
+// Line colours come from the GTFS; the text takes whichever of black or white reads best on it.
+function luminance(hex) {
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
 for (const chip of document.querySelectorAll(".line-chip[data-colour]")) {
-  if (/^[0-9a-fA-F]{6}$/.test(chip.dataset.colour)) chip.style.background = `#${chip.dataset.colour}`;
+  const hex = chip.dataset.colour;
+  if (!/^[0-9a-fA-F]{6}$/.test(hex)) continue;
+  const light = luminance(hex);
+  chip.style.background = `#${hex}`;
+  chip.style.color = (1.05 / (light + 0.05)) >= ((light + 0.05) / 0.05) ? "#ffffff" : "#000000";
 }
 
 const network = L.layerGroup().addTo(map);
