@@ -24,6 +24,7 @@ from mobility.models import (
     TransitShape,
     TransitStop,
     TransitVehicle,
+    TransportOperatorContact,
 )
 
 # A vehicle position older than this is not shown as current.
@@ -248,3 +249,7 @@ def car_park_rows() -> list[tuple[Any, ...]]:
             )
         )
     return rows
+
+
+def category_has_transport_contact(*, category_code: str) -> bool:
+    return TransportOperatorContact.objects.filter(category_code=category_code).exists()
