@@ -16,7 +16,6 @@ from django.utils import timezone
 from mobility import network, replay
 from mobility.models import CarPark, Feed, FeedKind, TransitRoute, TransportOperatorContact
 from mobility.services import car_parks
-from mobility.services.gtfs import gtfs_import
 
 logger = logging.getLogger(__name__)
 HISTORY_DAYS = 28
@@ -97,6 +96,9 @@ def seed_transit(*, rng: random.Random, log: Callable[[str], None]) -> None:
     if TransitRoute.objects.exists():
         log("transit network already present")
         return
+    # Imported here: partridge brings pandas, which the web process need not load.
+    from mobility.services.gtfs import gtfs_import
+
     archive = network.write_gtfs(Path(settings.VAR_DIR) / "demo-gtfs-divia.zip")
     result = gtfs_import(path=archive, file_name="demo-gtfs-divia.zip")
     if not result.accepted:
