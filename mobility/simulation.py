@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mobility.services.polling import feeds_poll_due
 
 logger = logging.getLogger(__name__)
+# The loop ticks every second; staleness is counted in minutes.
+STALENESS_EVERY = timedelta(seconds=30)
+_last_staleness_check: list[datetime] = []
 
 
 def tick(*, now: datetime, elapsed: float, rng: random.Random) -> None:
-    feeds_poll_due()
+    due = not _last_staleness_check or now - _last_staleness_check[0] >= STALENESS_EVERY
+    if due:
+        _last_staleness_check[:] = [now]
+    feeds_poll_due(check_staleness=due)

@@ -80,12 +80,14 @@ def _poll(feed: Feed) -> tuple[int, datetime | None, list[str]]:
     raise FeedError(_("Unknown feed kind %(kind)s.") % {"kind": feed.kind})
 
 
-def feeds_poll_due() -> int:
-    """Poll every feed whose turn has come, then look for stale feeds and car parks."""
+def feeds_poll_due(*, check_staleness: bool = True) -> int:
+    """Poll every feed whose turn has come, then (unless told not to) look for stale feeds
+    and car parks."""
     polled = 0
     for feed in feeds_due():
         feed_poll(feed=feed)
         polled += 1
-    feeds_detect_stale()
-    car_parks.car_parks_detect_stale()
+    if check_staleness:
+        feeds_detect_stale()
+        car_parks.car_parks_detect_stale()
     return polled

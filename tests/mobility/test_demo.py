@@ -60,3 +60,24 @@ def test_the_demo_network_runs_vehicles_from_the_simulator(
         feeds_poll_due()
     assert TransitVehicle.objects.filter(route_id="T1").exists()
     assert all(feed.last_error == "" for feed in Feed.objects.all())
+
+
+def test_the_embedded_poller_checks_staleness_every_half_minute_not_every_second(
+    db, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mobility import simulation
+
+    calls: list[bool] = []
+    monkeypatch.setattr(simulation, "_last_staleness_check", [])
+    monkeypatch.setattr(
+        simulation, "feeds_poll_due", lambda *, check_staleness: calls.append(check_staleness)
+    )
+    start = timezone.now()
+    for second in range(61):
+        simulation.tick(now=start + timedelta(seconds=second), elapsed=1.0, rng=random.Random(1))
+    assert calls.count(True) == 3
+    assert len(calls) == 61
