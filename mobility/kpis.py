@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mobility import selectors
+
+
+def _moment(value: Any) -> datetime:
+    """The board gives days or naive datetimes: both are local time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 class CarParkOccupancyKpi:
@@ -17,7 +26,7 @@ class CarParkOccupancyKpi:
     higher_is_better = False
 
     def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
-        rows = selectors.car_park_occupancy_hourly(start=start, end=end)
+        rows = selectors.car_park_occupancy_hourly(start=_moment(start), end=_moment(end))
         if commune_insee:
             inside = set(
                 selectors.car_parks()
