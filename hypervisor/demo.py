@@ -20,6 +20,7 @@ DEMO_USERS: dict[str, tuple[Role, str, str]] = {
     "teleoperateur": (Role.TELEOPERATOR, "Théa", "Téléopératrice"),
     "police": (Role.POLICE, "Paul", "Police municipale"),
     "elu": (Role.ELECTED_OFFICIAL, "Élise", "Élue"),
+    "mobilite": (Role.MOBILITY_OPERATOR, "Mathis", "Mobilités"),
     "admin": (Role.ADMIN, "Adèle", "Administratrice"),
 }
 

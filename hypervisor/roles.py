@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TELEOPERATOR = "teleoperator", _("Teleoperator")
     POLICE = "police", _("Police")
     ELECTED_OFFICIAL = "elected_official", _("Elected official")
+    MOBILITY_OPERATOR = "mobility_operator", _("Mobility operator")
     ADMIN = "admin", _("Administrator")
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "incidents",
     "citizens",
     "opendata",
+    "mobility",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +310,14 @@ LEAFLET_CONFIG = {
 # Equipment simulator (live demo data) inside the web process; `make run` enables it.
 SIMULATOR_ENABLED = config.boolean("ONDIJON_SIMULATOR", default=False)
 SIMULATION_SPEED = config.number("ONDIJON_SIMULATION_SPEED", default=1.0, minimum=0.1)
+# Mobility demo: the feed simulator (car parks, GTFS-RT, GBFS) `make run` starts, and the
+# address the demo feeds point at ({simulator} in a feed's address).
+MOBILITY_SIMULATOR_PORT = config.integer("ONDIJON_MOBILITY_SIMULATOR_PORT", default=8765, minimum=1)
+MOBILITY_SIMULATOR_URL = config.string(
+    "ONDIJON_MOBILITY_SIMULATOR_URL", default=f"http://127.0.0.1:{MOBILITY_SIMULATOR_PORT}"
+)
+# The 2023 week of the DiviaPark series the demo replays (its Monday), shifted to today.
+MOBILITY_REPLAY_WEEK = config.string("ONDIJON_MOBILITY_REPLAY_WEEK", default="2023-09-18")
 
 # Notifications: with nothing configured, SMS and e-mail are written to the log and a file.
 SMS_GATEWAY_URL = config.string("ONDIJON_SMS_GATEWAY_URL", default="")

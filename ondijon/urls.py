@@ -47,5 +47,6 @@ urlpatterns = [
     path("", include("citizens.urls")),
     path("", include("lighting.urls")),
     path("", include("traffic.urls")),
+    path("", include("mobility.urls")),
     path("", include("opendata.urls")),
 ]

@@ -18,12 +18,14 @@ from hypervisor.services.crisis import (
     crisis_add_member,
     crisis_close,
     crisis_log,
+    crisis_log_if_near,
 )
 from hypervisor.services.notifications import (
     duty_officers,
     elected_officials_of,
     notification_deliver,
     notify,
+    notify_address,
     users_with_role,
 )
 from hypervisor.services.places import (
@@ -67,11 +69,13 @@ __all__ = [
     "crisis_add_member",
     "crisis_close",
     "crisis_log",
+    "crisis_log_if_near",
     "duty_officers",
     "elected_officials_of",
     "events_purge",
     "notification_deliver",
     "notify",
+    "notify_address",
     "notify_elected_officials_of_alarm",
     "notify_police_of_alarm",
     "places_load_addresses",

@@ -153,3 +153,31 @@ def crisis_close(*, crisis_id: int, summary: str, by: User) -> Crisis:
     )
     events.publish(CrisisClosed(asset_id=str(crisis.pk), severity=crisis.severity))
     return crisis
+
+
+@transaction.atomic
+def crisis_log_if_near(
+    *, text: str, lat: float, lon: float, margin_m: float = 500
+) -> CrisisLogEntry | None:
+    """An app's automatic entry, logged only while a crisis is active near the place.
+
+    "Near": inside the crisis zone or within `margin_m` of it. Nobody is its author.
+    """
+    from hypervisor.selectors.control import crisis_active, crisis_zone
+
+    crisis = crisis_active()
+    zone = crisis_zone(crisis) if crisis else None
+    if crisis is None or zone is None:
+        return None
+    from shapely.geometry import Point
+
+    margin_deg = margin_m / 111_320
+    if not shape(zone).buffer(margin_deg).contains(Point(lon, lat)):
+        return None
+    entry = CrisisLogEntry(
+        crisis=crisis, author=None, kind=CrisisLogEntry.Kind.SYSTEM, text=text.strip()[:2000]
+    )
+    entry.full_clean()
+    entry.save()
+    events.publish(CrisisUpdated(asset_id=str(crisis.pk), severity=crisis.severity))
+    return entry

@@ -80,6 +80,40 @@ def notify(
     return created
 
 
+def notify_address(
+    *,
+    channel: str,
+    address: str,
+    subject: str,
+    body: str,
+    related: str = "",
+    dedup_key: str | None = None,
+) -> Notification | None:
+    """Notify someone outside the staff (a partner's control room) at a given address.
+
+    Same delivery as `notify`: stored, sent after commit, retried; with a dedup key, asking
+    again sends nothing more.
+    """
+    if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
+        return None
+    notification = Notification(
+        channel=channel,
+        address=address,
+        subject=subject[:200],
+        body=body,
+        related=related,
+        dedup_key=dedup_key,
+    )
+    notification.full_clean()
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(_enqueue, notification.pk), robust=True)
+    return notification
+
+
 def users_with_role(role: Role) -> list[User]:
     return list(get_user_model().objects.filter(groups__name=role.value, is_active=True))
 

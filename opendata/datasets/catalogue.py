@@ -232,6 +232,52 @@ ALL = [
         spatial=True,
         filters=frozenset({"bbox", "commune"}),
     ),
+    Dataset(
+        slug="car-parks",
+        title=_("Car parks: inventory and current occupancy"),
+        description=_(
+            "The supervised car parks: place, capacity, operator, and their last accepted "
+            "occupancy (a car park without recent data says so rather than show an old value)."
+        ),
+        columns=(
+            ID,
+            Column("name", "string", _("Name")),
+            LAT,
+            LON,
+            COMMUNE,
+            Column("capacity", "integer", _("Spaces")),
+            Column("operator", "string", _("Operator")),
+            Column("status", "string", _("Occupancy state"), sources.car_park_states),
+            Column("occupancy_percent", "number", _("Occupancy (%)")),
+            Column("observed_at", "string", _("Time of the occupancy (ISO 8601)")),
+        ),
+        load=sources.car_parks,
+        frequency="CONTINUOUS",
+        keywords=("stationnement", "parking", "car parks"),
+        spatial=True,
+        filters=frozenset({"bbox", "status", "commune"}),
+    ),
+    Dataset(
+        slug="car-park-occupancy-hourly",
+        title=_("Car-park occupancy per hour"),
+        description=_(
+            "Mean occupancy of each car park per hour, from every accepted reading; "
+            "impossible values received from the counting equipment are left out."
+        ),
+        columns=(
+            ID,
+            Column("car_park", "string", _("Identifier of the car park")),
+            Column("date", "date", _("Day (local time)")),
+            Column("hour", "integer", _("Hour of the day (local time, 0 to 23)")),
+            Column("occupancy_percent", "number", _("Mean occupancy (%)")),
+            Column("capacity", "integer", _("Spaces")),
+            Column("samples", "integer", _("Readings averaged")),
+        ),
+        load=sources.car_park_occupancy_hourly,
+        frequency="HOURLY",
+        keywords=("stationnement", "parking", "occupation"),
+        filters=frozenset({"date"}),
+    ),
 ]
 
 

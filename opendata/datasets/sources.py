@@ -16,6 +16,7 @@ from shapely.geometry import shape
 from hypervisor import selectors as territory
 from incidents import selectors as incidents
 from lighting import selectors as lighting
+from mobility import selectors as mobility
 from opendata import anonymise
 from opendata.datasets.base import Table
 from traffic import selectors as traffic
@@ -195,3 +196,31 @@ def commune_centroids() -> dict[str, tuple[float, float]]:
         inside = shape(feature["geometry"]).representative_point()
         centroids[feature["properties"]["insee"]] = (round(inside.x, 6), round(inside.y, 6))
     return centroids
+
+
+def car_park_states() -> list[str]:
+    return mobility.car_park_state_codes()
+
+
+def car_parks() -> Table:
+    return Table(rows=mobility.car_park_rows())
+
+
+def car_park_occupancy_hourly() -> Table:
+    """The last 90 days, hour by hour (local time)."""
+    start = timezone.now() - timedelta(days=90)
+    rows = []
+    for row in mobility.car_park_occupancy_hourly(start=start):
+        local = timezone.localtime(row["hour"])
+        rows.append(
+            (
+                f"{row['car_park']}:{local:%Y-%m-%dT%H}",
+                row["car_park"],
+                local.date().isoformat(),
+                local.hour,
+                row["occupancy_percent"],
+                row["capacity"],
+                row["samples"],
+            )
+        )
+    return Table(rows=rows)

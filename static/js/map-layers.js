@@ -9,6 +9,9 @@ const STATUS_COLOURS = {
   fault: "#ff5a4f", failed: "#ff5a4f", lamp_failed: "#ff5a4f", power_lost: "#ff5a4f", offline: "#f0883e",
   day_burning: "#e3b341", not_recording: "#f0883e",
   minor: "#e3b341", major: "#f0883e", critical: "#ff5a4f", info: "#58a6ff",
+  car_park_free: "#3fb950", car_park_busy: "#e3b341", car_park_full: "#ff5a4f", car_park_stale: "#6e7681",
+  car_park_unknown: "#6e7681", vehicle: "#58a6ff", vehicle_late: "#f0883e", transit_alert: "#ff5a4f",
+  bike_ok: "#3fb950", bike_empty: "#ff5a4f", bike_full: "#a371f7", bike_closed: "#6e7681", bike_stale: "#6e7681",
 };
 const FALLBACK = ["#a371f7", "#79c0ff", "#d2a8ff", "#ffa657"];
 // Below street zoom, equipment layers answer with aggregates (see AssetLayer.tile).

@@ -40,6 +40,7 @@ PAGES = [
     ("operator", "/signalisation/", "main"),
     ("teleoperator", "/portail/", "main"),
     ("elected_official", "/elus/", "main"),
+    ("operator", "/mobilite/", "#mobility-map[data-drawn]"),
 ]
 
 

@@ -16,8 +16,10 @@ from citizens.services import report_submit
 from hypervisor.models import Service
 from incidents.models import Incident, Status
 from lighting.models import MonthlyEnergy
+from mobility.models import CarParkReading
 from opendata import store
 from tests.lighting.factories import LightPointFactory
+from tests.mobility.factories import CarParkFactory
 from tests.traffic.factories import BollardFactory, CameraFactory, CrossroadFactory
 
 DARCY = (47.3225, 5.0317)
@@ -110,6 +112,8 @@ def every_dataset(light_points, report) -> dict[str, object]:  # type: ignore[no
     crossroad = CrossroadFactory(reference="CAR-OD-001")
     CameraFactory(reference="CAM-OD-001")
     BollardFactory(reference="BOR-OD-001")
+    car_park = CarParkFactory(reference="darcy", occupancy_percent=61.0, observed_at=timezone.now())
+    CarParkReading.objects.create(car_park=car_park, observed_at=timezone.now(), value_percent=61.0)
     MonthlyEnergy.objects.create(
         cabinet=light_points[0].cabinet,  # type: ignore[attr-defined]
         month=timezone.localdate().replace(day=1),

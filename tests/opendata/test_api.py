@@ -253,6 +253,8 @@ FILTER_MATRIX = {
     "incidents": {"bbox", "status", "commune", "category", "date"},
     "service-sla": {"date"},
     "communes": {"bbox", "commune"},
+    "car-parks": {"bbox", "status", "commune"},
+    "car-park-occupancy-hourly": {"date"},
 }
 VALID = {
     "commune": "commune=21231",
@@ -266,6 +268,7 @@ VALID_STATUS = {
     "cameras": "online",
     "bollards": "up",
     "incidents": "closed",
+    "car-parks": "free",
 }
 
 
@@ -298,6 +301,7 @@ OTHER_STATUS = {
     "cameras": "offline",
     "bollards": "fault",
     "incidents": "cancelled",
+    "car-parks": "full",
 }
 SELECTS_NOTHING = {
     "category": "category=voirie-nid-de-poule",

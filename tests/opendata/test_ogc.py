@@ -30,7 +30,8 @@ def test_conformance_declares_core_and_geojson(api, db):
 def test_collections_list_only_the_spatial_datasets(api, db):
     collections = api.get("/ogcapi/collections").json()["collections"]
     ids = {c["id"] for c in collections}
-    assert {"light-points", "crossroads", "cameras", "bollards", "incidents", "communes"} == ids
+    spatial = {"light-points", "crossroads", "cameras", "bollards", "incidents", "communes"}
+    assert spatial | {"car-parks"} == ids
     light = next(c for c in collections if c["id"] == "light-points")
     assert "items" in rels(light)
     assert light["extent"]["spatial"]["bbox"][0][0] < light["extent"]["spatial"]["bbox"][0][2]
