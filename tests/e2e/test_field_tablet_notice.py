@@ -19,7 +19,10 @@ def test_a_task_added_to_the_crew_is_announced_on_the_open_tablet(
     real_services, celery_worker, reference_configuration, field_agent, open_page, asgi_server
 ) -> None:
     crew = CrewFactory(
-        code="eclairage-notice", trades=[Trade.objects.get(code="electricien")], lat=47.324, lon=5.033
+        code="eclairage-notice",
+        trades=[Trade.objects.get(code="electricien")],
+        lat=47.324,
+        lon=5.033,
     )
     CrewMember.objects.create(user=field_agent, crew=crew)
     tablet = open_page(width=1024, height=768, username=field_agent.username, mobile=True)
