@@ -200,7 +200,7 @@ class PhoneReportForm(forms.Form):
         self.fields["category"].choices = [("", "—")] + [
             (option["code"], option["label"]) for option in incident_selectors.category_options()
         ]
-        self.fields["place"].choices = [("", _("Unknown"))] + [(name, name) for name in self.places]
+        self.fields["place"].choices = [("", "—")] + [(name, name) for name in self.places]
 
     def clean_caller_number(self) -> str:
         number = str(self.cleaned_data.get("caller_number") or "").strip()

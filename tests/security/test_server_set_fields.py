@@ -132,7 +132,7 @@ def test_the_phone_portal_files_reports_as_phone_calls(world: World, db) -> None
             "action": "report",
             "category": "voirie-nid-de-poule",
             "description": "Nid de poule signalé par téléphone",
-            "place": "",
+            "place": "Dijon",
             "caller_number": "",
             "source": "web",
             "priority": "emergency",
