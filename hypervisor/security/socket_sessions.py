@@ -84,8 +84,12 @@ class SessionBoundSocket:
     async def _watch_session(self) -> None:
         while True:
             await asyncio.sleep(settings.SOCKET_SESSION_CHECK_SECONDS)
-            if not await self._recheck():
-                return
+            try:
+                if not await self._recheck():
+                    return
+            except Exception:
+                # The database briefly unreachable: keep the socket, check again next time.
+                logger.warning("Could not check a socket's session; retrying", exc_info=True)
 
     async def _recheck(self) -> bool:
         user = self.scope["user"]  # type: ignore[attr-defined]
