@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import models
 from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
 
@@ -58,7 +59,7 @@ class AuditActorMiddleware:
             current_actor.reset(token)
 
 
-def _names(model: type, pks: set[int] | None) -> list[str]:
+def _names(model: type[models.Model], pks: set[int] | None) -> list[str]:
     if not pks:
         return []
     if model is Permission:
@@ -67,7 +68,8 @@ def _names(model: type, pks: set[int] | None) -> list[str]:
         )
         return sorted(f"{app}.{codename}" for app, codename in rows)
     return sorted(
-        str(name) for name in model.objects.filter(pk__in=pks).values_list("name", flat=True)
+        str(name)
+        for name in model._default_manager.filter(pk__in=pks).values_list("name", flat=True)
     )
 
 
