@@ -453,6 +453,13 @@ TELEMETRY_MAX_BATCH = config.integer("ONDIJON_TELEMETRY_MAX_BATCH", 10_000, mini
 COMMUNICATION_TIMEOUT_MINUTES = config.integer(
     "ONDIJON_COMMUNICATION_TIMEOUT_MINUTES", 15, minimum=1
 )
+# TALQ gateways: requests per gateway beyond which they get 429 with Retry-After, the page
+# size of device lists, and the address OnDijon gives itself as the owner of logger configs.
+TALQ_GATEWAY_RATE = config.string("ONDIJON_TALQ_GATEWAY_RATE", default="1200/min")
+TALQ_PAGE_SIZE = config.integer("ONDIJON_TALQ_PAGE_SIZE", 1000, minimum=1)
+TALQ_CMS_ADDRESS = config.string(
+    "ONDIJON_TALQ_CMS_ADDRESS", default="6f6e6469-6a6f-4e00-8000-000000000001"
+)
 MQTT_URL = config.string("ONDIJON_MQTT_URL", default="mqtt://127.0.0.1:1883")
 MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
 MQTT_SHARE_GROUP = config.string("ONDIJON_MQTT_SHARE_GROUP", default="")

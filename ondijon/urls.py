@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("citizens.urls")),
     path("", include("lighting.urls")),
+    path("", include("lighting.talq.urls")),
     path("", include("traffic.urls")),
     path("", include("opendata.urls")),
 ]

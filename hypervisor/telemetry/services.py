@@ -60,6 +60,11 @@ def gateway_create(*, name: str) -> tuple[Gateway, str]:
     return gateway, token
 
 
+def gateway_deactivate(*, gateway_id: int) -> None:
+    """Revoke a gateway's token: it is refused from the next request on."""
+    Gateway.objects.filter(pk=gateway_id).update(active=False)
+
+
 def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
     """A JSON array of readings, or NDJSON (one JSON reading per line).
 
