@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from hypervisor.services import audit_record
 from hypervisor.telemetry.services import gateway_create, gateway_deactivate, telemetry_ingest
 from lighting.models import Cabinet, LightPoint
+from lighting.talq import published
 from lighting.talq.logreports import EntryRefused, Target, device_address_of, entry_reading
 from lighting.talq.models import TalqDevice, TalqDocument, TalqGateway
 
@@ -289,6 +291,16 @@ def _targets(gateway: TalqGateway, addresses: set[UUID]) -> dict[UUID, Target]:
     return targets
 
 
+def _storable(value: Any) -> bool:
+    """Whether the entry's text is valid Unicode (no lone surrogate); NULs and non-finite
+    numbers are refused where they are read."""
+    try:
+        json.dumps(value, allow_nan=True, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):
+        return False
+    return True
+
+
 def talq_log_report_receive(*, gateway: TalqGateway, report: dict[str, Any]) -> ReportOutcome:
     """Feed a log report's entries to the telemetry pipeline; each bad entry is refused alone."""
     outcome = ReportOutcome()
@@ -305,8 +317,14 @@ def talq_log_report_receive(*, gateway: TalqGateway, report: dict[str, Any]) -> 
     targets = _targets(gateway, addresses)
     readings: list[dict[str, Any]] = []
     positions: list[int] = []
+    validator = published.log_entry_validator()
     for index, entry in enumerate(entries):
         try:
+            if not _storable(entry):
+                raise EntryRefused(_("text must be valid Unicode"))
+            problems = published.errors_of(validator, entry)
+            if problems:
+                raise EntryRefused("; ".join(problems))
             readings.append(entry_reading(entry, gateway=str(gateway.address), targets=targets))
             positions.append(index)
         except EntryRefused as error:

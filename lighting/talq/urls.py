@@ -3,10 +3,11 @@ from django.urls import URLPattern, path
 from lighting.talq import views
 from lighting.talq.models import TalqDocument
 
+# path prefix, kind, name of the one-document parameter in the published file
 _KINDS = [
-    ("device-classes", TalqDocument.Kind.DEVICE_CLASS),
-    ("lamp-types", TalqDocument.Kind.LAMP_TYPE),
-    ("luminaire-types", TalqDocument.Kind.LUMINAIRE_TYPE),
+    ("device-classes", TalqDocument.Kind.DEVICE_CLASS, "className"),
+    ("lamp-types", TalqDocument.Kind.LAMP_TYPE, "lampTypeAddress"),
+    ("luminaire-types", TalqDocument.Kind.LUMINAIRE_TYPE, "luminaireTypeAddress"),
 ]
 
 urlpatterns: list[URLPattern] = [
@@ -30,16 +31,23 @@ urlpatterns: list[URLPattern] = [
         name="talq-logger-config",
     ),
 ]
-for prefix, kind in _KINDS:
+for prefix, kind, parameter in _KINDS:
+    listed = kind != TalqDocument.Kind.DEVICE_CLASS  # device classes are only written
+    many = views.ListedDocumentsView if listed else views.DocumentsView
+    one = views.ReadableDocumentView if listed else views.DocumentView
     urlpatterns += [
-        path(f"talq/{prefix}", views.DocumentsView.as_view(kind=kind), name=f"talq-{prefix}"),
+        path(
+            f"talq/{prefix}",
+            many.as_view(kind=kind, spec_path=f"/{prefix}"),
+            name=f"talq-{prefix}",
+        ),
         path(
             f"talq/{prefix}/<str:key>",
-            views.DocumentView.as_view(kind=kind),
+            one.as_view(kind=kind, spec_path=f"/{prefix}/{{{parameter}}}"),
             name=f"talq-{prefix}-one",
         ),
     ]
-    if kind != TalqDocument.Kind.DEVICE_CLASS:
+    if listed:
         # Placed before the one-document path, so that "count" is not taken for an address.
         urlpatterns.insert(
             len(urlpatterns) - 2,

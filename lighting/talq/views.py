@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hypervisor import access
-from lighting.talq import selectors, services
+from lighting.talq import published, selectors, services
 from lighting.talq.authentication import TalqGatewayAuthentication
 from lighting.talq.models import TalqDocument, TalqGateway
 
@@ -62,22 +62,38 @@ class TalqGatewayThrottle(throttling.SimpleRateThrottle):
         return f"throttle_talq_{gateway.pk}" if isinstance(gateway, TalqGateway) else None
 
 
-MAX_INTEGER_DIGITS = 20
+# Python refuses to read integers of more than 4,300 digits; far below that, a number is
+# kept as infinity, which every check refuses where it is read.
+MAX_INTEGER_DIGITS = 4000
 
 
 def _parse_integer(text: str) -> float | int:
-    """An integer beyond reason becomes infinity, refused where it is read, never a crash."""
     return int(text) if len(text) <= MAX_INTEGER_DIGITS else math.inf
 
 
-def _all_finite(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
+def _not_storable(value: Any) -> str:
+    """Why a value cannot be kept (a non-finite number, a NUL or a lone surrogate), or ""."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return _("Numbers must be finite (no NaN, no infinity, at most 4,000 digits).")
+    if isinstance(value, str):
+        if "\x00" in value:
+            return _("Text cannot contain NUL characters.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _("Text must be valid Unicode.")
+        return ""
     if isinstance(value, dict):
-        return all(_all_finite(item) for item in value.values())
-    if isinstance(value, list):
-        return all(_all_finite(item) for item in value)
-    return True
+        items: list[Any] = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return ""
+    for item in items:
+        reason = _not_storable(item)
+        if reason:
+            return reason
+    return ""
 
 
 @access.credential("TALQ gateway credentials")
@@ -89,6 +105,9 @@ class TalqView(APIView):
     renderer_classes = [JSONRenderer]
     parser_classes = []  # the body is read by `payload`, strictly
     schema = None  # described by the published TALQ CMS API file, not by our schema
+    # Only the methods the file defines: no HEAD or OPTIONS, which it does not document.
+    http_method_names = ["get", "post", "put", "patch", "delete"]
+    spec_path: ClassVar[str] = ""  # the operation's path in the published CMS API file
 
     @property
     def gateway(self) -> TalqGateway:
@@ -190,10 +209,12 @@ class TalqView(APIView):
                     )
                 ],
             ) from None
-        if not entries_checked_alone and not _all_finite(body):
-            raise TalqError(
-                400, [error("payloadError", _("Numbers must be finite (no NaN or infinity)."))]
-            )
+        if not entries_checked_alone:
+            # Well-formed, but what cannot be kept is refused as a semantic error.
+            reason = _not_storable(body)
+            if reason:
+                raise TalqError(422, [error("payloadError", reason)])
+            self.check_against_published_file(body)
         if many and not isinstance(body, list):
             raise TalqError(400, [error("payloadError", _("The body must be a JSON array."))])
         if not many and not isinstance(body, dict):
@@ -211,6 +232,15 @@ class TalqView(APIView):
             )
         return body
 
+    def check_against_published_file(self, body: Any) -> None:
+        """A body the published CMS API file does not allow is refused, saying why."""
+        method = (self.request.method or "").lower()
+        problems = published.errors_of(
+            published.body_validator(path=self.spec_path, method=method), body
+        )
+        if problems:
+            raise TalqError(400, [error("payloadError", problem) for problem in problems])
+
 
 def request_text(request: Request) -> str:
     return request.body.decode("utf-8") if request.body else ""
@@ -223,6 +253,8 @@ def _not_found(what: str) -> TalqError:
 
 
 class ServicesView(TalqView):
+    spec_path = "/services"
+
     def post(self, request: Request) -> Response:
         announced = self.payload(many=True)
         if not all(
@@ -234,6 +266,8 @@ class ServicesView(TalqView):
 
 
 class DevicesView(TalqView):
+    spec_path = "/devices"
+
     def get(self, request: Request) -> Response:
         classes = request.query_params.getlist("deviceClasses")
         devices = selectors.talq_devices(gateway=self.gateway, classes=classes)
@@ -284,12 +318,16 @@ class DevicesView(TalqView):
         return self._declare(partial=True)
 
 
-class DeviceView(TalqView):
+class OneDeviceView(TalqView):
     def _device(self, address: str) -> Any:
         device = selectors.talq_device(gateway=self.gateway, address=address)
         if device is None:
             raise _not_found(address[:60])
         return device
+
+
+class DeviceView(OneDeviceView):
+    spec_path = "/devices/{deviceAddress}"
 
     def get(self, request: Request, address: str) -> Response:
         return Response(selectors.device_document(self._device(address)))
@@ -320,8 +358,8 @@ class DeviceView(TalqView):
         return self._one(address, partial=True)
 
 
-class DeviceFunctionView(DeviceView):
-    def get(self, request: Request, address: str, function: str, attribute: str = "") -> Response:  # type: ignore[override]
+class DeviceFunctionView(OneDeviceView):
+    def get(self, request: Request, address: str, function: str, attribute: str = "") -> Response:
         device = self._device(address)
         found = next((f for f in device.functions if f.get("id") == function), None)
         if found is None:
@@ -338,11 +376,6 @@ class DocumentsView(TalqView):
     """Device classes, lamp types, luminaire types: kept as the gateway sent them."""
 
     kind: ClassVar[str] = ""
-
-    def get(self, request: Request) -> Response:
-        return Response(
-            [d.body for d in selectors.talq_documents(gateway=self.gateway, kind=self.kind)]
-        )
 
     def _put(self, mode: str, created: int) -> Response:
         kept, refused = services.talq_documents_put(
@@ -364,6 +397,15 @@ class DocumentsView(TalqView):
         return self._put(mode, status.HTTP_200_OK)
 
 
+class ListedDocumentsView(DocumentsView):
+    """Lamp and luminaire types are listed too (device classes are not, in the file)."""
+
+    def get(self, request: Request) -> Response:
+        return Response(
+            [d.body for d in selectors.talq_documents(gateway=self.gateway, kind=self.kind)]
+        )
+
+
 class DocumentCountView(TalqView):
     kind: ClassVar[str] = ""
 
@@ -379,9 +421,6 @@ class DocumentView(TalqView):
         if document is None:
             raise _not_found(key[:60])
         return document
-
-    def get(self, request: Request, key: str) -> Response:
-        return Response(self._document(key).body)
 
     def put(self, request: Request, key: str) -> Response:
         if self.kind != TalqDocument.Kind.DEVICE_CLASS:
@@ -402,13 +441,26 @@ class DocumentView(TalqView):
         return Response(body)
 
 
+class ReadableDocumentView(DocumentView):
+    def get(self, request: Request, key: str) -> Response:
+        return Response(self._document(key).body)
+
+
 class LogReportsView(TalqView):
+    spec_path = "/log-reports"
+
     @extend_schema(exclude=True)
     def post(self, request: Request) -> Response:
         report = self.payload(many=False, entries_checked_alone=True)
         entries = report.get("entries", [])
         if not isinstance(entries, list):
             raise TalqError(400, [error("payloadError", _("entries must be a JSON array."))])
+        # The report itself is checked here; its entries one by one, by the service.
+        envelope = {**report, "entries": []}
+        reason = _not_storable(envelope)
+        if reason:
+            raise TalqError(422, [error("payloadError", reason)])
+        self.check_against_published_file(envelope)
         if len(entries) > settings.TELEMETRY_MAX_BATCH:
             raise TalqError(
                 400,

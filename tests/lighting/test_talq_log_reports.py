@@ -175,5 +175,14 @@ def test_a_value_that_is_not_a_finite_number_refuses_its_entry_only(
 def test_a_non_finite_number_in_a_device_is_refused_without_a_server_error(talq) -> None:
     talq.validate = False
     response = talq.call("post", "devices", raw=b'[{"address": "x", "name": NaN, "class": "c"}]')
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()[0]["key"] == "payloadError"
+
+
+@pytest.mark.parametrize("text", ["\\u0000", "\\ud800"])
+def test_text_that_cannot_be_stored_is_refused_without_a_server_error(talq, text) -> None:
+    talq.validate = False
+    body = '[{"address": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "LC-' + text + '", '
+    response = talq.call("post", "devices", raw=(body + '"class": "c"}]').encode())
+    assert response.status_code == 422
+    assert response.json()[0]["description"]
