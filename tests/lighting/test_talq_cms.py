@@ -182,3 +182,14 @@ def test_a_gateway_sending_too_fast_gets_429_with_retry_after(talq, settings) ->
     response = talq.call("get", "devices")
     assert int(response["Retry-After"]) > 0
     assert response.json()[0]["description"]
+
+
+@pytest.mark.parametrize(
+    "name", ["talq-api-cms-2-7-1-online.json", "talq-data-model-2-7-1-online.json", "LICENSE"]
+)
+def test_the_files_the_product_checks_bodies_against_are_the_published_ones(name) -> None:
+    from lighting.talq.published import PUBLISHED
+    from tests.lighting.talq_support import TALQ_DIR, require_talq_files
+
+    require_talq_files()
+    assert (PUBLISHED / name).read_bytes() == (TALQ_DIR / name).read_bytes()
