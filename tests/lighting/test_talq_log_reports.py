@@ -186,3 +186,20 @@ def test_text_that_cannot_be_stored_is_refused_without_a_server_error(talq, text
     response = talq.call("post", "devices", raw=(body + '"class": "c"}]').encode())
     assert response.status_code == 422
     assert response.json()[0]["description"]
+
+
+def test_the_energy_kpi_says_which_share_is_metered(talq, cabinet) -> None:
+    from lighting.kpis import EnergySavingsKpi
+    from tests.lighting.factories import CabinetFactory
+
+    month = datetime(2026, 1, 1).date()
+    MonthlyEnergy.objects.create(
+        cabinet=CabinetFactory(), month=month, estimated_kwh=30.0, baseline_kwh=100.0
+    )
+    MonthlyEnergy.objects.create(
+        cabinet=cabinet, month=month, measured_kwh=10.0, estimated_kwh=99.0, baseline_kwh=100.0
+    )
+    figures = EnergySavingsKpi().compute(start=month, end=datetime(2026, 2, 1).date())
+    assert figures["metered_share"] == 25.0  # 10 metered of 40 consumed
+    assert figures["value"] == 80.0
+    assert "25.0" in figures["note"]
