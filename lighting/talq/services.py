@@ -279,15 +279,15 @@ def talq_document_delete(*, document: TalqDocument) -> None:
     document.delete()
 
 
-def _targets(gateway: TalqGateway, addresses: set[UUID]) -> dict[UUID, Target]:
+def _targets(gateway: TalqGateway, addresses: set[str]) -> dict[str, Target]:
     rows = TalqDevice.objects.filter(gateway=gateway, address__in=addresses).filter(
         Q(light_point__isnull=False) | Q(cabinet__isnull=False)
     )
-    targets: dict[UUID, Target] = {}
+    targets: dict[str, Target] = {}
     for address, point, cabinet in rows.values_list(
         "address", "light_point__reference", "cabinet__reference"
     ):
-        targets[address] = Target("lamp", point) if point else Target("cabinet", cabinet)
+        targets[str(address)] = Target("lamp", point) if point else Target("cabinet", cabinet)
     return targets
 
 
@@ -301,11 +301,13 @@ def _storable(value: Any) -> bool:
     return True
 
 
-def talq_log_report_receive(*, gateway: TalqGateway, report: dict[str, Any]) -> ReportOutcome:
+def talq_log_report_receive(
+    *, gateway: TalqGateway, report: dict[str, Any], broken_text_possible: bool = True
+) -> ReportOutcome:
     """Feed a log report's entries to the telemetry pipeline; each bad entry is refused alone."""
     outcome = ReportOutcome()
     entries = report.get("entries") or []
-    addresses: set[UUID] = set()
+    addresses: set[str] = set()
     for entry in entries:
         data = entry.get("data") if isinstance(entry, dict) else None
         try:
@@ -318,13 +320,16 @@ def talq_log_report_receive(*, gateway: TalqGateway, report: dict[str, Any]) -> 
     readings: list[dict[str, Any]] = []
     positions: list[int] = []
     validator = published.log_entry_validator()
+    # One call for the whole report in the usual case; entry by entry only when needed.
+    all_valid = not broken_text_possible and published.log_entries_validator().is_valid(entries)
     for index, entry in enumerate(entries):
         try:
-            if not _storable(entry):
-                raise EntryRefused(_("text must be valid Unicode"))
-            problems = published.errors_of(validator, entry)
-            if problems:
-                raise EntryRefused("; ".join(problems))
+            if not all_valid:
+                if broken_text_possible and not _storable(entry):
+                    raise EntryRefused(_("text must be valid Unicode"))
+                problems = published.errors_of(validator, entry)
+                if problems:
+                    raise EntryRefused("; ".join(problems))
             readings.append(entry_reading(entry, gateway=str(gateway.address), targets=targets))
             positions.append(index)
         except EntryRefused as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -65,6 +66,8 @@ class TalqGatewayThrottle(throttling.SimpleRateThrottle):
 # Python refuses to read integers of more than 4,300 digits; far below that, a number is
 # kept as infinity, which every check refuses where it is read.
 MAX_INTEGER_DIGITS = 4000
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+LONG_DIGITS = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1}}}")
 
 
 def _parse_integer(text: str) -> float | int:
@@ -195,11 +198,14 @@ class TalqView(APIView):
         With `entries_checked_alone` (log reports), such values are left for each entry's
         own check, so that one bad value refuses its entry and not the whole report.
         """
+        text = request_text_or_error(self.request)
         try:
-            body = json.loads(
-                request_text(self.request), parse_constant=float, parse_int=_parse_integer
-            )
-        except (ValueError, RecursionError, UnicodeDecodeError) as problem:
+            # Python reads NaN and infinities as floats; integers beyond reason need the hook,
+            # which costs a call per integer, so it is used only when such a run of digits is
+            # in the body.
+            hook = _parse_integer if LONG_DIGITS.search(text) else None
+            body = json.loads(text, parse_int=hook)
+        except (ValueError, RecursionError) as problem:
             raise TalqError(
                 400,
                 [
@@ -244,6 +250,13 @@ class TalqView(APIView):
 
 def request_text(request: Request) -> str:
     return request.body.decode("utf-8") if request.body else ""
+
+
+def request_text_or_error(request: Request) -> str:
+    try:
+        return request_text(request)
+    except UnicodeDecodeError:
+        raise TalqError(400, [error("payloadError", _("The body is not UTF-8 text."))]) from None
 
 
 def _not_found(what: str) -> TalqError:
@@ -472,7 +485,13 @@ class LogReportsView(TalqView):
                     )
                 ],
             )
-        outcome = services.talq_log_report_receive(gateway=self.gateway, report=report)
+        # Broken Unicode in JSON can only come as an escaped lone surrogate: without one in
+        # the body, the entries need no such check one by one.
+        outcome = services.talq_log_report_receive(
+            gateway=self.gateway,
+            report=report,
+            broken_text_possible=SURROGATE_ESCAPE.search(request_text(self.request)) is not None,
+        )
         if outcome.refused:
             # The other entries were kept; the gateway learns which ones were not, and why.
             raise TalqError(422, refusals(outcome.refused))
