@@ -64,3 +64,13 @@ def test_a_field_agent_cannot_reconcile_devices(client, field_agent, unknown_dev
     )
     assert response.status_code == 403
     assert not TalqDevice.objects.get().matched
+
+
+def test_the_lighting_board_points_operators_to_devices_awaiting_reconciliation(
+    client, operator, unknown_device
+) -> None:
+    client.force_login(operator)
+    page = client.get("/eclairage/").content.decode()
+    assert "/eclairage/passerelles/rapprochement/" in page
+    unknown_device.delete()
+    assert "/eclairage/passerelles/rapprochement/" not in client.get("/eclairage/").content.decode()
