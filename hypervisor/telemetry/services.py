@@ -174,6 +174,35 @@ def telemetry_ingest(
             result.duplicates += 1
         else:
             valid[checked.message_id] = (index, checked)
+    _apply(gateway, valid, result, now)
+    return result
+
+
+def telemetry_ingest_readings(
+    *, gateway: Gateway, readings: list[Reading], now: datetime | None = None
+) -> IngestionResult:
+    """Apply readings an adapter already validated (a standard protocol's own checks, e.g.
+    TALQ log reports): the same receipts, handlers and history, without a second parse.
+    Refusals' indexes are positions in `readings`."""
+    now = now or timezone.now()
+    result = IngestionResult()
+    valid: dict[str, tuple[int, Reading]] = {}
+    for index, reading in enumerate(readings):
+        if reading.message_id in valid:
+            result.duplicates += 1
+        else:
+            valid[reading.message_id] = (index, reading)
+    _apply(gateway, valid, result, now)
+    return result
+
+
+def _apply(
+    gateway: Gateway,
+    valid: dict[str, tuple[int, Reading]],
+    result: IngestionResult,
+    now: datetime,
+) -> None:
+    """One transaction: receipts (replays do nothing), the apps' handlers, the history."""
     with transaction.atomic():
         fresh = _insert_receipts(gateway, list(valid), now)
         result.duplicates += len(valid) - len(fresh)
@@ -198,7 +227,6 @@ def telemetry_ingest(
         result.accepted = len(kept)
         Gateway.objects.filter(pk=gateway.pk).update(last_seen_at=now)
     result.refused.sort(key=lambda refusal: refusal["index"])
-    return result
 
 
 def _insert_receipts(gateway: Gateway, message_ids: list[str], now: datetime) -> list[str]:

@@ -17,6 +17,8 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from hypervisor.telemetry.types import Reading
+
 # LampMonitor and LampActuator attributes (and events of the same names) → lamp values.
 LAMP_BOOLEANS = {
     "lampFailure": "fault",
@@ -89,16 +91,18 @@ def _values_of(name: str, value: Any, target: Target) -> dict[str, Any]:
     )
 
 
-def _timestamp(raw: Any) -> str:
+def _timestamp(raw: Any, latest: datetime) -> datetime:
     if not isinstance(raw, str):
         raise EntryRefused(_("timestamp is required (RFC 3339 date and time)"))
     try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(raw)  # Python 3.11 reads RFC 3339, "Z" included
     except ValueError:
         raise EntryRefused(_("timestamp is not an RFC 3339 date and time")) from None
     if parsed.tzinfo is None:
         raise EntryRefused(_("timestamp must carry its offset"))
-    return parsed.isoformat()
+    if parsed > latest:
+        raise EntryRefused(_("timestamp is in the future"))
+    return parsed
 
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -118,8 +122,13 @@ def device_address_of(source: Any) -> str:
     return device
 
 
-def entry_reading(entry: Any, *, gateway: str, targets: dict[str, Target]) -> dict[str, Any]:
-    """One log-report entry as a telemetry reading, or EntryRefused with the reason."""
+def entry_reading(
+    entry: Any, *, gateway: str, targets: dict[str, Target], latest: datetime
+) -> Reading:
+    """One log-report entry as a telemetry reading, or EntryRefused with the reason.
+
+    `latest` is the latest timestamp accepted (a few minutes ahead of now, for clock skew).
+    """
     data = entry.get("data") if isinstance(entry, dict) else None
     if not isinstance(data, dict):
         raise EntryRefused(_("an entry needs its data object"))
@@ -149,13 +158,8 @@ def entry_reading(entry: Any, *, gateway: str, targets: dict[str, Target]) -> di
         raise EntryRefused(
             _("log data of type %(type)s is not read by OnDijon") % {"type": str(kind)[:40]}
         )
-    measured_at = _timestamp(timestamp)
+    measured_at = _timestamp(timestamp, latest)
     # The values are a small dict of bools and numbers built above: its repr is stable.
-    fingerprint = f"{gateway}|{device}|{kind}|{name}|{measured_at}|{sorted(values.items())!r}"
-    return {
-        "message_id": "talq:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40],
-        "asset_type": target.asset_type,
-        "asset_id": target.reference,
-        "measured_at": measured_at,
-        "values": values,
-    }
+    fingerprint = f"{gateway}|{device}|{kind}|{name}|{measured_at.isoformat()}|{values!r}"
+    message_id = "talq:" + hashlib.blake2b(fingerprint.encode(), digest_size=20).hexdigest()
+    return Reading(message_id, target.asset_type, target.reference, measured_at, values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,13 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hypervisor.services import audit_record
-from hypervisor.telemetry.services import gateway_create, gateway_deactivate, telemetry_ingest
+from hypervisor.telemetry.services import (
+    gateway_create,
+    gateway_deactivate,
+    telemetry_ingest_readings,
+)
+from hypervisor.telemetry.types import Reading
 from lighting.models import Cabinet, LightPoint
 from lighting.talq import published
 from lighting.talq.logreports import EntryRefused, Target, device_address_of, entry_reading
 from lighting.talq.models import TalqDevice, TalqDocument, TalqGateway
 
 ASSET_FUNCTION = "BasicFunction"
+CLOCK_SKEW = timedelta(minutes=5)  # a gateway's clock may run this far ahead
 CABINET_FUNCTIONS = {"ElectricalMeterFunction", "PhotocellFunction"}
 
 
@@ -317,7 +323,8 @@ def talq_log_report_receive(
         except EntryRefused:
             continue
     targets = _targets(gateway, addresses)
-    readings: list[dict[str, Any]] = []
+    readings: list[Reading] = []
+    latest = timezone.now() + CLOCK_SKEW
     positions: list[int] = []
     validator = published.log_entry_validator()
     # One call for the whole report in the usual case; entry by entry only when needed.
@@ -330,7 +337,9 @@ def talq_log_report_receive(
                 problems = published.errors_of(validator, entry)
                 if problems:
                     raise EntryRefused("; ".join(problems))
-            readings.append(entry_reading(entry, gateway=str(gateway.address), targets=targets))
+            readings.append(
+                entry_reading(entry, gateway=str(gateway.address), targets=targets, latest=latest)
+            )
             positions.append(index)
         except EntryRefused as error:
             outcome.refused.append(
@@ -340,7 +349,7 @@ def talq_log_report_receive(
                 )
             )
     if readings:
-        result = telemetry_ingest(gateway=gateway.credential, items=readings)
+        result = telemetry_ingest_readings(gateway=gateway.credential, readings=readings)
         outcome.accepted, outcome.duplicates = result.accepted, result.duplicates
         for refusal in result.refused:
             index = positions[refusal["index"]]
