@@ -70,7 +70,10 @@ class Kpi(Protocol):
     higher_is_better: bool
 
     def compute(self, *, start: Any, end: Any, commune_insee: str | None = None) -> dict[str, Any]:
-        """{"value": float | None, "series": [[label, value], …], "by": {name: value}}"""
+        """{"value": float | None, "series": [[label, value], …], "by": {name: value}}
+
+        and optionally "note": a sentence saying what the figure rests on.
+        """
 
 
 @dataclass(frozen=True)

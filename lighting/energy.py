@@ -24,6 +24,11 @@ def savings(*, consumed_kwh: float, baseline_kwh: float) -> float | None:
 class EnergyFigures:
     consumed_kwh: float
     baseline_kwh: float
+    metered_kwh: float = 0.0  # the part of consumed_kwh read from meters, not estimated
+
+    @property
+    def metered_share(self) -> float | None:
+        return self.metered_kwh / self.consumed_kwh if self.consumed_kwh else None
 
     @property
     def savings(self) -> float | None:

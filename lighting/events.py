@@ -37,6 +37,21 @@ class LampDaytimeEnded(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LampRelayFailed(DomainEvent):
+    """The controller's relay no longer switches the lamp (reported by the controller)."""
+
+    kind = "lamp.relay_failed"
+    asset_type = "lamp"
+    parent: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LampRelayRepaired(DomainEvent):
+    kind = "lamp.relay_repaired"
+    asset_type = "lamp"
+
+
+@dataclass(frozen=True, kw_only=True)
 class CabinetPowerLost(DomainEvent):
     kind = "cabinet.power_lost"
     asset_type = "cabinet"
@@ -72,7 +87,14 @@ class LightingOverridden(DomainEvent):
 
 
 LAMP_EVENT_KINDS = frozenset(
-    {LampFailed.kind, LampRepaired.kind, LampLitInDaytime.kind, LampDaytimeEnded.kind}
+    {
+        LampFailed.kind,
+        LampRepaired.kind,
+        LampLitInDaytime.kind,
+        LampDaytimeEnded.kind,
+        LampRelayFailed.kind,
+        LampRelayRepaired.kind,
+    }
 )
 CABINET_EVENT_KINDS = frozenset(
     {
@@ -96,6 +118,15 @@ ALARM_RULES = [
         "Lamp lit in daytime",
     ),
     ("lamp.daytime_ended", "clear", "lamp-daytime", "minor", "", ""),
+    (
+        "lamp.relay_failed",
+        "raise",
+        "lamp-relay",
+        "minor",
+        "Relais de lampe défaillant",
+        "Lamp relay failure",
+    ),
+    ("lamp.relay_repaired", "clear", "lamp-relay", "minor", "", ""),
     (
         "cabinet.power_lost",
         "raise",

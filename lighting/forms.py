@@ -15,3 +15,9 @@ class OverrideForm(forms.Form):
     def __init__(self, *args: Any, communes: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune_insee"].choices = sorted(communes.items(), key=lambda item: item[1])
+
+
+class ReconcileForm(forms.Form):
+    """Which light point or cabinet a declared TALQ device stands for (by its reference)."""
+
+    reference = forms.CharField(label=_("Light point or cabinet reference"), max_length=40)

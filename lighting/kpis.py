@@ -34,6 +34,7 @@ class EnergySavingsKpi:
         months = selectors.energy_figures(start=first, end=after, commune_insee=commune_insee)
         consumed = sum(figures.consumed_kwh for figures in months.values())
         baseline = sum(figures.baseline_kwh for figures in months.values())
+        metered = sum(figures.metered_kwh for figures in months.values())
         names = territory.commune_names()
         by_commune = selectors.energy_by_commune(
             start=first, end=after, commune_insee=commune_insee
@@ -44,6 +45,10 @@ class EnergySavingsKpi:
                 [month.strftime("%Y-%m"), _percent(f.savings)] for month, f in months.items()
             ],
             "by": {names.get(insee, insee): _percent(f.savings) for insee, f in by_commune.items()},
+            # Metered energy replaces the estimate wherever a meter reports; say how much.
+            "metered_share": _percent(metered / consumed) if consumed else None,
+            "note": _("%(share)s %% of this energy is metered, the rest estimated.")
+            % {"share": _percent(metered / consumed) if consumed else 0},
         }
 
 

@@ -219,3 +219,9 @@ class MonthlyEnergy(models.Model):
     @property
     def consumed_kwh(self) -> float:
         return self.measured_kwh if self.measured_kwh is not None else self.estimated_kwh
+
+
+# The TALQ gateways' models live with their protocol adapter, in the lighting app.
+from lighting.talq.models import TalqDevice, TalqDocument, TalqGateway  # noqa: E402
+
+__all__ = ["TalqDevice", "TalqDocument", "TalqGateway"]

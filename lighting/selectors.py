@@ -74,12 +74,13 @@ def energy_figures(
     rows = MonthlyEnergy.objects.filter(month__gte=start, month__lt=end)
     if commune_insee:
         rows = rows.filter(cabinet__commune_insee=commune_insee)
-    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for month, measured, estimated, baseline in rows.values_list(
         "month", "measured_kwh", "estimated_kwh", "baseline_kwh"
     ):
         totals[month][0] += measured if measured is not None else estimated
         totals[month][1] += baseline
+        totals[month][2] += measured or 0.0
     return {month: EnergyFigures(*totals[month]) for month in sorted(totals)}
 
 

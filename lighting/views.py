@@ -17,6 +17,7 @@ from lighting import selectors, services
 from lighting.energy import SAVINGS_TARGET
 from lighting.forms import OverrideForm
 from lighting.models import CabinetStatus, LampStatus
+from lighting.talq import selectors as talq_selectors
 
 
 @require_safe
@@ -81,6 +82,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "override_form": OverrideForm(communes=names),
             "overrides": selectors.overrides_in_force(now=timezone.now()),
+            "devices_to_reconcile": talq_selectors.reconciliation_list().count(),
         },
     )
 

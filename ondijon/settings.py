@@ -490,6 +490,13 @@ RSMP_WATCHDOG_SECONDS = config.integer("ONDIJON_RSMP_WATCHDOG_SECONDS", 60, mini
 RSMP_ACK_TIMEOUT_SECONDS = config.integer("ONDIJON_RSMP_ACK_TIMEOUT_SECONDS", 30, minimum=1)
 RSMP_SECURITY_CODE = config.string("ONDIJON_RSMP_SECURITY_CODE", default="0000")
 RSMP_COMMAND_TIMEOUT_SECONDS = config.integer("ONDIJON_RSMP_COMMAND_TIMEOUT_SECONDS", 60, minimum=5)
+# TALQ gateways: requests per gateway beyond which they get 429 with Retry-After, the page
+# size of device lists, and the address OnDijon gives itself as the owner of logger configs.
+TALQ_GATEWAY_RATE = config.string("ONDIJON_TALQ_GATEWAY_RATE", default="1200/min")
+TALQ_PAGE_SIZE = config.integer("ONDIJON_TALQ_PAGE_SIZE", 1000, minimum=1)
+TALQ_CMS_ADDRESS = config.string(
+    "ONDIJON_TALQ_CMS_ADDRESS", default="6f6e6469-6a6f-4e00-8000-000000000001"
+)
 MQTT_URL = config.string("ONDIJON_MQTT_URL", default="mqtt://127.0.0.1:1883")
 MQTT_TOPIC = config.string("ONDIJON_MQTT_TOPIC", default="ondijon/telemetry")
 MQTT_SHARE_GROUP = config.string("ONDIJON_MQTT_SHARE_GROUP", default="")

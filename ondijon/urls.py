@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("citizens.urls")),
     path("", include("lighting.urls")),
+    path("", include("lighting.talq.urls")),
     path("", include("traffic.urls")),
     path("", include("mobility.urls")),
     path("", include("opendata.urls")),

@@ -383,6 +383,7 @@ def kpi_board(*, start: date, end: date, commune_insee: str | None) -> list[dict
                 "on_target": on_target,
                 "series": result.get("series", []),
                 "by": result.get("by", {}),
+                "note": result.get("note", ""),  # what the figure rests on, in a sentence
                 "error": error,
             }
         )

@@ -139,6 +139,11 @@ def gateway_create(*, name: str) -> tuple[Gateway, str]:
     return gateway, token
 
 
+def gateway_deactivate(*, gateway_id: int) -> None:
+    """Revoke a gateway's token: it is refused from the next request on."""
+    Gateway.objects.filter(pk=gateway_id).update(active=False)
+
+
 def batch_parse(body: bytes, *, media_type: str = "") -> list[Any]:
     """A JSON array of readings, or NDJSON (one JSON reading per line).
 
@@ -253,6 +258,35 @@ def telemetry_ingest(
             result.duplicates += 1
         else:
             valid[checked.message_id] = (index, checked)
+    _apply(gateway, valid, result, now)
+    return result
+
+
+def telemetry_ingest_readings(
+    *, gateway: Gateway, readings: list[Reading], now: datetime | None = None
+) -> IngestionResult:
+    """Apply readings an adapter already validated (a standard protocol's own checks, e.g.
+    TALQ log reports): the same receipts, handlers and history, without a second parse.
+    Refusals' indexes are positions in `readings`."""
+    now = now or timezone.now()
+    result = IngestionResult()
+    valid: dict[str, tuple[int, Reading]] = {}
+    for index, reading in enumerate(readings):
+        if reading.message_id in valid:
+            result.duplicates += 1
+        else:
+            valid[reading.message_id] = (index, reading)
+    _apply(gateway, valid, result, now)
+    return result
+
+
+def _apply(
+    gateway: Gateway,
+    valid: dict[str, tuple[int, Reading]],
+    result: IngestionResult,
+    now: datetime,
+) -> None:
+    """One transaction: receipts (replays do nothing), the apps' handlers, the history."""
     with transaction.atomic():
         fresh = _insert_receipts(gateway, list(valid), now)
         result.duplicates += len(valid) - len(fresh)
@@ -277,7 +311,6 @@ def telemetry_ingest(
         result.accepted = len(kept)
         Gateway.objects.filter(pk=gateway.pk).update(last_seen_at=now)
     result.refused.sort(key=lambda refusal: refusal["index"])
-    return result
 
 
 def _insert_receipts(gateway: Gateway, message_ids: list[str], now: datetime) -> list[str]:

@@ -26,6 +26,8 @@ from lighting.events import (
     LampDaytimeEnded,
     LampFailed,
     LampLitInDaytime,
+    LampRelayFailed,
+    LampRelayRepaired,
     LampRepaired,
 )
 from lighting.models import Cabinet, CabinetStatus, LampStatus, LightPoint
@@ -52,12 +54,27 @@ def _publish_lamp_change(
         events.publish(LampLitInDaytime(**place, severity="minor", parent=parent))
 
 
-def _lamp_status_from(values: dict[str, Any], *, expected: int, powered: bool) -> str | None:
-    """What a lamp's reading says about it; None when the reading says nothing about status."""
+def _lamp_status_from(
+    values: dict[str, Any], *, expected: int, powered: bool, current: str
+) -> str | None:
+    """What a lamp's reading says about it; None when the reading says nothing about status.
+
+    A controller may also report its own diagnosis: `day_burning` (lit when it should not
+    be) and `fault` set back to false, which end the condition they name.
+    """
     if values.get("fault"):
         return LampStatus.LAMP_FAILURE
+    day_burning = values.get("day_burning")
+    if day_burning is not None and not isinstance(day_burning, bool):
+        raise ValueError(_("day_burning must be true or false"))
+    if day_burning:
+        return LampStatus.DAY_BURNING
     lit = values.get("lit")
     if lit is None:
+        if values.get("fault") is False and current == LampStatus.LAMP_FAILURE:
+            return LampStatus.OK
+        if day_burning is False and current == LampStatus.DAY_BURNING:
+            return LampStatus.OK
         return None
     if not isinstance(lit, bool):
         raise ValueError(_("lit must be true or false"))
@@ -91,12 +108,17 @@ def _lamp_rows(references: list[str]) -> list[tuple[Any, ...]]:
 
 
 def lamps_apply_readings(readings: list[Reading], *, now: datetime) -> HandlerOutcome:
-    """Telemetry handler for "lamp": values {"lit": bool, "level": 0-100, "fault": str}."""
+    """Telemetry handler for "lamp": values {"lit": bool, "level": 0-100, "fault": str}.
+
+    Lamp controllers may add "day_burning" and "relay_failure" (bool) and metered figures
+    ("energy_kwh", "operating_hours", "switch_on_count"), which are kept in the history.
+    """
     outcome = HandlerOutcome()
     rows = {row[0]: row for row in _lamp_rows(list({reading.asset_id for reading in readings}))}
     plan = profiles()
     expected_cache: dict[tuple[str, datetime], int] = {}
     latest: dict[str, tuple[datetime, str, int]] = {}
+    relays: dict[str, bool] = {}
     for reading in readings:
         row = rows.get(reading.asset_id)
         if row is None:
@@ -114,7 +136,11 @@ def lamps_apply_readings(readings: list[Reading], *, now: datetime) -> HandlerOu
                 reading.values,
                 expected=expected_cache[key],
                 powered=cabinet_status != CabinetStatus.POWER_LOSS,
+                current=status,
             )
+            relay_failure = reading.values.get("relay_failure")
+            if relay_failure is not None and not isinstance(relay_failure, bool):
+                raise ValueError(_("relay_failure must be true or false"))
             new_level = reading.values.get("level", level)
             if not isinstance(new_level, int) or not 0 <= new_level <= 100:
                 raise ValueError(_("level must be an integer from 0 to 100"))
@@ -122,6 +148,8 @@ def lamps_apply_readings(readings: list[Reading], *, now: datetime) -> HandlerOu
             outcome.refused[reading.message_id] = str(error)
             continue
         outcome.applied += 1
+        if relay_failure is not None:
+            relays[reading.asset_id] = relay_failure
         previous = latest.get(reading.asset_id)
         if previous is None or reading.measured_at >= previous[0]:
             latest[reading.asset_id] = (reading.measured_at, new_status or status, new_level)
@@ -137,6 +165,13 @@ def lamps_apply_readings(readings: list[Reading], *, now: datetime) -> HandlerOu
             )
     if changed:
         _update_lamps(changed)
+    for reference, failed in relays.items():
+        _ref, _pk, _status, _level, lat, lon, _class, cabinet, _cabinet_status = rows[reference]
+        place: dict[str, Any] = {"asset_id": reference, "lat": lat, "lon": lon}
+        if failed:
+            events.publish(LampRelayFailed(**place, severity="minor", parent=f"cabinet:{cabinet}"))
+        else:
+            events.publish(LampRelayRepaired(**place))
     return outcome
 
 

@@ -127,6 +127,21 @@ FILLERS: dict[str, Callable[[World], dict[str, Any]]] = {
     "opendata:ogc-items": lambda w: {"slug": w.spatial_dataset_slug},
     "opendata:ogc-item": lambda w: {"slug": w.spatial_dataset_slug, "feature_id": w.feature_id},
     "opendata:ogc-not-found": lambda w: {"rest": f"collections/{w.spatial_dataset_slug}/tiles"},
+    "talq-device": lambda w: {"address": "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+    "talq-device-function": lambda w: {
+        "address": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "function": "f",
+    },
+    "talq-device-attribute": lambda w: {
+        "address": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "function": "f",
+        "attribute": "a",
+    },
+    "talq-logger-config": lambda w: {"address": "ondijon-hourly-energy"},
+    "talq-device-classes-one": lambda w: {"key": "LuminaireController"},
+    "talq-lamp-types-one": lambda w: {"key": "led-50"},
+    "talq-luminaire-types-one": lambda w: {"key": "lum-1"},
+    "talq-reconcile": lambda w: {"device_id": 1},
 }
 
 # Query strings a route needs to go past its parameter check.
