@@ -17,7 +17,8 @@ MODELS = [
     ("lighting", "dimmingprofile"),
     ("lighting", "lightingoverride"),
     ("lighting", "monthlyenergy"),
-    ("traffic", "crossroad"),
+    # Crossroads are listed too, but stay editable: an admin marks the main axes whose yellow
+    # flash a supervisor confirms (RSMP commands, docs/rsmp.md).
     ("traffic", "camera"),
     ("traffic", "bollard"),
     ("traffic", "evidencerequest"),

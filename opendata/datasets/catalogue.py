@@ -252,7 +252,7 @@ ALL = [
             Column("observed_at", "string", _("Time of the occupancy (ISO 8601)")),
         ),
         load=sources.car_parks,
-        frequency="CONTINUOUS",
+        frequency="UPDATE_CONT",
         keywords=("stationnement", "parking", "car parks"),
         spatial=True,
         filters=frozenset({"bbox", "status", "commune"}),

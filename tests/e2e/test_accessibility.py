@@ -165,7 +165,7 @@ def test_a_citizen_sends_a_report_with_the_keyboard_alone(city, open_page, asgi_
     _tab_to(page, "#report-form button[type=submit]:not([name])")
     page.keyboard.press("Enter")
     page.wait_for_url("**/suivi/**")
-    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator("ul.messages li")).to_be_visible()  # the thanks, announced as status
     assert axe_violations(page, _axe_source()) == []
 
 

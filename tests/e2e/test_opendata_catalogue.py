@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from opendata import store
+from opendata.datasets.catalogue import ALL
 from tests.lighting.factories import LightPointFactory
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,7 @@ def test_a_visitor_on_a_phone_sees_every_dataset_and_downloads_a_csv(
     page = open_page(width=390, height=844, mobile=True)
     page.goto(f"{asgi_server.url}/opendata/")
     assert page.locator("h1").inner_text() == "Données ouvertes de la métropole"
-    assert page.locator(".od-dataset").count() == 8
+    assert page.locator(".od-dataset").count() == len(ALL)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the page must not scroll sideways on a phone"
     with page.expect_download() as download:

@@ -45,7 +45,7 @@ def test_a_citizen_report_with_a_photo_appears_live_on_the_operator_map_with_its
 
     phone.wait_for_url(re.compile(r"/suivi/[\w-]+/$"))
     reference = phone.get_by_test_id("reference").inner_text().strip()
-    expect(phone.get_by_text("1 photo reçue")).to_be_visible()
+    expect(phone.get_by_role("img", name="Votre photo 1")).to_have_count(1)
     assert Report.objects.get(reference=reference).photos.count() == 1
 
     control_room.locator("#tab-incidents").click()

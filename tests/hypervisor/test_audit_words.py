@@ -50,7 +50,7 @@ def test_changes_read_as_words(english) -> None:
 
 
 def test_the_page_names_the_actor_the_system_and_the_action_in_words(
-    client, supervisor, operator, english
+    english_visitor, client, supervisor, operator, english
 ) -> None:
     audit_record(
         actor=operator,

@@ -24,8 +24,10 @@ from django.db import transaction
 from citizens.services import report_submit
 from lighting.models import LightPoint
 from opendata import store
+from opendata.datasets.catalogue import ALL
 from opendata.throttling import OpenDataThrottle
 from tests.lighting.factories import CabinetFactory, LightPointFactory
+from tests.mobility.factories import CarParkFactory
 from tests.services import unavailable
 from tests.traffic.factories import BollardFactory, CameraFactory, CrossroadFactory
 
@@ -54,6 +56,7 @@ def ogc_base(real_services, asgi_server, reference_configuration) -> str:  # typ
     CrossroadFactory()
     CameraFactory()
     BollardFactory()
+    CarParkFactory()
     for n in range(6):  # above the publication threshold of one commune-month-category cell
         with transaction.atomic():
             report_submit(
@@ -93,7 +96,7 @@ def test_gdal_copies_every_collection_to_geopackage_with_its_defaults(ogc_base, 
     if not shutil.which("ogr2ogr"):
         unavailable("needs GDAL's ogr2ogr (apt-get install gdal-bin)")
     collections = _collections(ogc_base)
-    assert len(collections) == 6
+    assert len(collections) == len([dataset for dataset in ALL if dataset.spatial])
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GDAL_", "CPL_"))}
     for layer in collections:
         out = tmp_path / f"{layer}.gpkg"

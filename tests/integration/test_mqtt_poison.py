@@ -62,7 +62,9 @@ def test_a_huge_integer_from_an_anonymous_publisher_does_not_stop_the_bridge(
         result = bridge.flush()  # raised here, ending the command's loop
     assert result.accepted == 1
     assert Crossroad.objects.get(reference="CAR-MQTT").state == "flashing"
-    assert "not a finite number" in caplog.text  # the refusal is logged with its reason
+    # The refusal is logged with its reason (in the server's language).
+    assert "Refused reading from 'carrefours'" in caplog.text
+    assert "'reason': \"99999" in caplog.text
     assert "unknown gateway 'whatever'" in caplog.text
 
 
