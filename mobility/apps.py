@@ -47,6 +47,16 @@ class MobilityConfig(AppConfig):
         registry.add_periodic_task(
             "mobility-poll-feeds", "mobility.tasks.poll_due_feeds", every_seconds=10
         )
+        from incidents.selectors import add_detail_section
+        from mobility.selectors import incident_transit_section
+
+        add_detail_section(
+            key="transit-impact",
+            label=_("Public transport affected"),
+            template="mobility/_incident_transit.html",
+            provide=incident_transit_section,
+            order=20,
+        )
         post_migrate.connect(
             _ensure_alarm_rules, sender=self, dispatch_uid="mobility.ensure_alarm_rules"
         )

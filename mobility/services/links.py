@@ -17,7 +17,11 @@ from mobility import selectors
 from mobility.models import IncidentTransitImpact, TransitAlert, TransportOperatorContact
 
 
-class AlreadyNotified(Exception):
+class NotifyRefused(Exception):
+    """The transport operator cannot be notified of this incident; says why."""
+
+
+class AlreadyNotified(NotifyRefused):
     pass
 
 
@@ -56,8 +60,14 @@ def incident_transport_operator_notify(*, incident_id: int, by: User) -> Inciden
     impact = IncidentTransitImpact.objects.select_for_update().get(incident_id=incident_id)
     if impact.notified_at is not None:
         raise AlreadyNotified(_("The transport operator was already notified."))
-    contact = TransportOperatorContact.objects.get(category_code=impact.category_code)
+    contact = TransportOperatorContact.objects.filter(category_code=impact.category_code).first()
+    if contact is None:
+        raise NotifyRefused(_("No transport operator is set for this category of incident."))
     view = incident_public_view(incident_id=incident_id) or {}
+    if not view.get("is_open"):
+        raise NotifyRefused(
+            _("The incident is no longer open: the transport operator is not told.")
+        )
     names = ", ".join(line["name"] for line in impact.lines)
     stops = sorted({stop for line in impact.lines for stop in line["stops"]})
     body = "\n".join(
