@@ -15,7 +15,7 @@ from incidents.services import incident_open
 pytestmark = pytest.mark.django_db
 
 
-def _incident(reference_configuration, description: str) -> Incident:  # type: ignore[no-untyped-def]
+def _incident(reference_configuration, description: str) -> Incident:
     return incident_open(
         category_code="voirie-nid-de-poule",
         description=description,
@@ -26,13 +26,13 @@ def _incident(reference_configuration, description: str) -> Incident:  # type: i
 
 
 @pytest.fixture
-def two_incidents(reference_configuration) -> tuple[Incident, Incident]:  # type: ignore[no-untyped-def]
+def two_incidents(reference_configuration) -> tuple[Incident, Incident]:
     return _incident(reference_configuration, "Trou rue Monge"), _incident(
         reference_configuration, "Trou place Darcy"
     )
 
 
-def _page(user, incident: Incident, url_name: str = "incident-page") -> str:  # type: ignore[no-untyped-def]
+def _page(user, incident: Incident, url_name: str = "incident-page") -> str:
     client = Client()
     client.force_login(user)
     response = client.get(reverse(url_name, args=[incident.pk]))

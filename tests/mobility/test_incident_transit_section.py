@@ -30,7 +30,7 @@ def transit(db, tmp_path, reference_configuration) -> None:
 
 
 @pytest.fixture
-def obstacle(transit, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def obstacle(transit, django_capture_on_commit_callbacks):
     """Open a road obstacle at a place; the lines near it are found after commit."""
 
     def opener(at: tuple[float, float]) -> int:
@@ -47,7 +47,7 @@ def obstacle(transit, django_capture_on_commit_callbacks):  # type: ignore[no-un
     return opener
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
