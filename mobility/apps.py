@@ -36,6 +36,7 @@ class MobilityConfig(AppConfig):
         registry.add_layer(TransitAlertLayer())
         registry.add_kpi(kpis.CarParkOccupancyKpi())
         registry.subscribe("incident.opened", subscribers.on_incident_opened)
+        registry.subscribe("incident.located", subscribers.on_incident_located)
         registry.subscribe("transit_alert.published", subscribers.on_transit_alert_published)
         registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
         registry.add_demo_seeder("public transport", demo.seed_transit, order=41)

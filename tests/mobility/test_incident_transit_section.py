@@ -18,6 +18,7 @@ from mobility.services.gtfs import gtfs_import
 
 DARCY = network.STOPS["DARCY"][1:]
 FAR_AWAY = (47.2300, 4.9100)
+HAUTEVILLE = (47.3660, 4.9950)  # in the metropolis, far from the demo lines
 SECTION = 'data-section="transit-impact"'
 
 
@@ -177,3 +178,34 @@ def test_the_sections_read_in_french_by_default_and_in_english_when_chosen(
     assert "Phone calls" in english
     assert "Notify the transport operator" in english
     assert "Transports en commun touchés" not in english
+
+
+def test_an_incident_placed_on_the_map_later_is_assessed_at_its_new_place(
+    transit, operator, django_capture_on_commit_callbacks
+) -> None:
+    from incidents.services import incident_locate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = incident_open(
+            category_code="voirie-obstacle", description="Camion", lat=None, lon=None,
+            source=Source.PHONE, address="quelque part",
+        )  # fmt: skip
+    assert not IncidentTransitImpact.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_locate(incident_id=incident.pk, lat=DARCY[0], lon=DARCY[1], by=operator)
+    lines = IncidentTransitImpact.objects.get(incident_id=incident.pk).lines
+    assert "T1" in {line["route_id"] for line in lines}
+
+
+def test_an_incident_moved_away_from_the_lines_before_notifying_loses_its_section(
+    obstacle, operator, django_capture_on_commit_callbacks
+) -> None:
+    from incidents.services import incident_locate
+
+    moved = obstacle(DARCY)
+    kept = obstacle(DARCY)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_locate(incident_id=moved, lat=HAUTEVILLE[0], lon=HAUTEVILLE[1], by=operator)
+    assert not IncidentTransitImpact.objects.filter(incident_id=moved).exists()
+    # Positive control: the one left at Darcy keeps its lines.
+    assert IncidentTransitImpact.objects.filter(incident_id=kept).exists()
