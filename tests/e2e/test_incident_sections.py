@@ -109,5 +109,6 @@ def test_the_operator_notifies_the_transport_operator_from_the_control_room_pane
     # The panel is read again: the notification says when, by whom and to whom.
     expect(transit.get_by_test_id("transport-notified")).to_contain_text("PC Divia")
     expect(transit.get_by_role("button")).to_have_count(0)
+    room.screenshot(path=str(tmp_path / "control-room-panel-notified.png"))
     assert Notification.objects.filter(address="pc@divia.example").count() == 1
     assert room.evaluate("window.__cspViolations") == []
