@@ -67,7 +67,7 @@ class CitizensConfig(AppConfig):
             "citizens-sweep-staged-photos", "citizens.tasks.sweep_staged_photos", every_seconds=3600
         )
         registry.add_simulator("citizen reports", simulation.tick)
-        from citizens.selectors import incident_reports_section
+        from citizens.selectors import incident_calls_section, incident_reports_section
         from incidents.selectors import add_detail_section
 
         add_detail_section(
@@ -76,5 +76,12 @@ class CitizensConfig(AppConfig):
             template="citizens/_incident_reports.html",
             provide=incident_reports_section,
             order=10,
+        )
+        add_detail_section(
+            key="citizen-calls",
+            label=_("Phone calls"),
+            template="citizens/_incident_calls.html",
+            provide=incident_calls_section,
+            order=11,
         )
         registry.add_demo_seeder("citizen reports", demo.seed_recent_reports, order=50)

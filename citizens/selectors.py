@@ -416,6 +416,24 @@ def calls_for_incident(*, incident_id: int, limit: int = 50) -> QuerySet[CallLog
     return CallLog.objects.filter(incident_id=incident_id).select_related("taken_by")[:limit]
 
 
+CALLS_SHOWN = 50
+
+
+def incident_calls_section(incident_id: int) -> dict[str, Any] | None:
+    """The calls taken about an incident, for its staff detail; None when there were none.
+
+    Who took each call is shown; the caller's number is not.
+    """
+    total = CallLog.objects.filter(incident_id=incident_id).count()
+    if not total:
+        return None
+    return {
+        "count": total,
+        "calls": list(calls_for_incident(incident_id=incident_id, limit=CALLS_SHOWN)),
+        "more": max(total - CALLS_SHOWN, 0),
+    }
+
+
 def closing_to_moderate(*, report: Report) -> dict[str, Any] | None:
     """The crew's closing note and photos as the reporter would see them, hidden ones too."""
     incident_id = report.master_incident_id or report.incident_id

@@ -36,6 +36,7 @@ class MobilityConfig(AppConfig):
         registry.add_layer(TransitAlertLayer())
         registry.add_kpi(kpis.CarParkOccupancyKpi())
         registry.subscribe("incident.opened", subscribers.on_incident_opened)
+        registry.subscribe("incident.located", subscribers.on_incident_located)
         registry.subscribe("transit_alert.published", subscribers.on_transit_alert_published)
         registry.add_demo_seeder("car parks", demo.seed_car_parks, order=40)
         registry.add_demo_seeder("public transport", demo.seed_transit, order=41)
@@ -46,6 +47,16 @@ class MobilityConfig(AppConfig):
         registry.add_demo_process("mobility-feeds", ["mobility_simulator"])
         registry.add_periodic_task(
             "mobility-poll-feeds", "mobility.tasks.poll_due_feeds", every_seconds=10
+        )
+        from incidents.selectors import add_detail_section
+        from mobility.selectors import incident_transit_section
+
+        add_detail_section(
+            key="transit-impact",
+            label=_("Public transport affected"),
+            template="mobility/_incident_transit.html",
+            provide=incident_transit_section,
+            order=20,
         )
         post_migrate.connect(
             _ensure_alarm_rules, sender=self, dispatch_uid="mobility.ensure_alarm_rules"

@@ -253,3 +253,29 @@ def car_park_rows() -> list[tuple[Any, ...]]:
 
 def category_has_transport_contact(*, category_code: str) -> bool:
     return TransportOperatorContact.objects.filter(category_code=category_code).exists()
+
+
+def incident_transit_section(incident_id: int) -> dict[str, Any] | None:
+    """What the staff's incident detail shows of the transit lines it stands near: the lines,
+    their stops nearby, whom to notify and whether that was done. None when none is near."""
+    from django.urls import reverse
+
+    impact = (
+        IncidentTransitImpact.objects.filter(incident_id=incident_id)
+        .select_related("notified_by")
+        .first()
+    )
+    if impact is None:
+        return None
+    contact = TransportOperatorContact.objects.filter(category_code=impact.category_code).first()
+    by = impact.notified_by
+    return {
+        "lines": impact.lines,
+        "stops": sorted({stop for line in impact.lines for stop in line["stops"]}),
+        "radius_m": contact.radius_m if contact else None,
+        "found_at": impact.found_at,
+        "contact": {"name": contact.recipient_name, "email": contact.email} if contact else None,
+        "notified_at": impact.notified_at,
+        "notified_by": (by.get_full_name() or by.get_username()) if by else "",
+        "notify_url": reverse("mobility-notify-operator", args=[incident_id]),
+    }

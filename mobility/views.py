@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,7 +18,7 @@ from mobility.layers import (
     vehicle_feature,
 )
 from mobility.models import CarPark, Feed, IncidentTransitImpact
-from mobility.services.links import AlreadyNotified, incident_transport_operator_notify
+from mobility.services.links import NotifyRefused, incident_transport_operator_notify
 
 
 @require_safe
@@ -41,17 +42,31 @@ def mobility_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.requires("mobility.view_mobility", "mobility.notify_transport_operator")
 def transport_operator_notify(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """From the mobility board or the incident's detail: JSON for the control room's panel
+    (409 with why when refused), else a redirect back to the page it was sent from."""
     get_object_or_404(IncidentTransitImpact, incident_id=incident_id)
     try:
         impact = incident_transport_operator_notify(incident_id=incident_id, by=request.user)  # type: ignore[arg-type]
-    except AlreadyNotified as error:
-        messages.warning(request, str(error))
+    except NotifyRefused as refused:
+        message, done = str(refused), False
     else:
-        messages.success(
-            request,
-            _("The transport operator was notified of incident %(reference)s.")
-            % {"reference": impact.reference},
+        message, done = (
+            (
+                _("The transport operator was notified of incident %(reference)s.")
+                % {"reference": impact.reference}
+            ),
+            True,
         )
+    if "application/json" in request.headers.get("Accept", ""):
+        if done:
+            return JsonResponse({"ok": message})
+        return JsonResponse({"error": message}, status=409)
+    (messages.success if done else messages.warning)(request, message)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("mobility-board")
 
 

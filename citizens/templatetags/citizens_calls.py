@@ -1,4 +1,7 @@
-"""`{% incident_calls incident_id %}`: the calls about an incident, for its staff page."""
+"""`{% incident_calls incident_id %}`: the calls about an incident, as a block of its own.
+
+The staff's incident detail shows the same list through its registered section.
+"""
 
 from __future__ import annotations
 
@@ -13,4 +16,4 @@ register = template.Library()
 
 @register.inclusion_tag("citizens/includes/incident_calls.html")
 def incident_calls(incident_id: int) -> dict[str, Any]:
-    return {"calls": list(selectors.calls_for_incident(incident_id=incident_id))}
+    return {"section": selectors.incident_calls_section(incident_id)}

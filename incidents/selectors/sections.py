@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 SectionProvider = Callable[[int], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
 class DetailSection:
     key: str
-    label: str
+    label: str | Promise  # translated lazily, at each rendering
     template: str
     provide: SectionProvider
     order: int
@@ -27,7 +29,7 @@ _SECTIONS: dict[str, DetailSection] = {}
 
 
 def add_detail_section(
-    *, key: str, label: str, template: str, provide: SectionProvider, order: int = 50
+    *, key: str, label: str | Promise, template: str, provide: SectionProvider, order: int = 50
 ) -> None:
     """Show `template` in every incident detail, with `provide(incident_id)` as `section`."""
     _SECTIONS[key] = DetailSection(key, label, template, provide, order)

@@ -17,7 +17,11 @@ from mobility import selectors
 from mobility.models import IncidentTransitImpact, TransitAlert, TransportOperatorContact
 
 
-class AlreadyNotified(Exception):
+class NotifyRefused(Exception):
+    """The transport operator cannot be notified of this incident; says why."""
+
+
+class AlreadyNotified(NotifyRefused):
     pass
 
 
@@ -25,15 +29,30 @@ class AlreadyNotified(Exception):
 def incident_transit_impact_assess(
     *, incident_id: int, category_code: str, lat: float | None, lon: float | None
 ) -> IncidentTransitImpact | None:
-    """Record the lines an incident of a road-blocking category stands near, if any."""
+    """Record the lines an incident of a road-blocking category stands near, if any.
+
+    An incident placed or moved on the map is assessed again at its new place, unless the
+    transport operator was already told of it (what they were told stays on record).
+    """
     contact = TransportOperatorContact.objects.filter(category_code=category_code).first()
     if contact is None or lat is None or lon is None:
         return None
-    if IncidentTransitImpact.objects.filter(incident_id=incident_id).exists():
+    known = IncidentTransitImpact.objects.select_for_update().filter(incident_id=incident_id)
+    existing = known.first()
+    if existing is not None and existing.notified_at is not None:
         return None
     lines = selectors.lines_near(lat=lat, lon=lon, metres=contact.radius_m)
+    if existing is not None and not lines:
+        existing.delete()
+        return None
     if not lines:
         return None
+    if existing is not None:
+        existing.lat, existing.lon, existing.lines = lat, lon, lines
+        existing.found_at = timezone.now()
+        existing.full_clean()
+        existing.save()
+        return existing
     view = incident_public_view(incident_id=incident_id) or {}
     impact = IncidentTransitImpact(
         incident_id=incident_id,
@@ -56,8 +75,14 @@ def incident_transport_operator_notify(*, incident_id: int, by: User) -> Inciden
     impact = IncidentTransitImpact.objects.select_for_update().get(incident_id=incident_id)
     if impact.notified_at is not None:
         raise AlreadyNotified(_("The transport operator was already notified."))
-    contact = TransportOperatorContact.objects.get(category_code=impact.category_code)
+    contact = TransportOperatorContact.objects.filter(category_code=impact.category_code).first()
+    if contact is None:
+        raise NotifyRefused(_("No transport operator is set for this category of incident."))
     view = incident_public_view(incident_id=incident_id) or {}
+    if not view.get("is_open"):
+        raise NotifyRefused(
+            _("The incident is no longer open: the transport operator is not told.")
+        )
     names = ", ".join(line["name"] for line in impact.lines)
     stops = sorted({stop for line in impact.lines for stop in line["stops"]})
     body = "\n".join(

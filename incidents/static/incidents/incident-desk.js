@@ -31,8 +31,7 @@ function show(html, quiet, scroll) {
   if (minimap) { minimap.remove(); minimap = null; }
   body.innerHTML = html;
   body.scrollTop = quiet ? scroll : 0;
-  const error = body.querySelector(".detail-error");
-  if (error) error.dataset.fallback = texts.error;
+  for (const error of body.querySelectorAll(".detail-error")) error.dataset.fallback = texts.error;
   minimap = mountMinimap(body);
   handleForms(body, () => load(openId, { quiet: true }));
   for (const link of body.querySelectorAll("[data-incident-link]")) {

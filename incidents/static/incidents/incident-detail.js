@@ -43,7 +43,9 @@ export function handleForms(root, onDone) {
   for (const form of root.querySelectorAll("form[data-desk-action]")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const error = root.querySelector(".detail-error");
+      // A section with its own error line shows its failures there; the others, under the actions.
+      const error = form.closest(".detail-section")?.querySelector(".detail-error")
+        ?? root.querySelector(".detail-actions .detail-error") ?? root.querySelector(".detail-error");
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
       try {
