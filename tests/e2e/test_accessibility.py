@@ -134,6 +134,25 @@ def test_every_page_a_role_reaches_has_no_serious_or_critical_violation(
     assert problems == {}, f"{persona}: {problems}"
 
 
+def test_the_crossroads_pages_are_legible_in_every_controller_state(
+    supervisor, open_page, asgi_server
+) -> None:
+    """The status badges (fault, flashing, normal…) keep 4.5:1 on their tinted background."""
+    from tests.traffic.factories import CrossroadFactory
+    from traffic.models import ControllerState
+
+    references = [CrossroadFactory(state=state).reference for state in ControllerState.values]
+    source = _axe_source()
+    page = open_page(width=1920, height=1080, username=supervisor.username)
+    assert page.goto(asgi_server.url + "/signalisation/").status == 200
+    assert page.locator('.badge[data-status="fault"]').count() == 1
+    found = {"/signalisation/": axe_violations(page, source)}
+    for path in (f"/signalisation/carrefours/{reference}/" for reference in references):
+        assert page.goto(asgi_server.url + path).status == 200
+        found[path] = axe_violations(page, source)
+    assert {path: v for path, v in found.items() if v} == {}
+
+
 def _tab_to(page: Any, selector: str, limit: int = 120) -> None:
     """Press Tab until the element has the focus: it is reachable by keyboard."""
     for _ in range(limit):
