@@ -16,9 +16,9 @@ class MobilityConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from hypervisor.registry import registry
+        from hypervisor.registry import AssetKind, registry
         from hypervisor.roles import Role
-        from mobility import demo, kpis, simulation, subscribers
+        from mobility import demo, kpis, selectors, simulation, subscribers
         from mobility.layers import BikeStationLayer, CarParkLayer, TransitAlertLayer, VehicleLayer
 
         watch = ["mobility.view_mobility", "mobility.notify_transport_operator"]
@@ -35,6 +35,12 @@ class MobilityConfig(AppConfig):
         registry.add_layer(BikeStationLayer())
         registry.add_layer(TransitAlertLayer())
         registry.add_kpi(kpis.CarParkOccupancyKpi())
+        registry.add_asset_kind(
+            AssetKind("car_park", selectors.car_park_places, selectors.car_parks_counted)
+        )
+        registry.add_asset_kind(
+            AssetKind("mobility_feed", selectors.feed_places, selectors.feeds_counted)
+        )
         registry.subscribe("incident.opened", subscribers.on_incident_opened)
         registry.subscribe("incident.located", subscribers.on_incident_located)
         registry.subscribe("transit_alert.published", subscribers.on_transit_alert_published)

@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Avg, Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from hypervisor.registry import AssetPlace
 from mobility.models import (
     BikeStation,
     CarPark,
@@ -279,3 +281,28 @@ def incident_transit_section(incident_id: int) -> dict[str, Any] | None:
         "notified_by": (by.get_full_name() or by.get_username()) if by else "",
         "notify_url": reverse("mobility-notify-operator", args=[incident_id]),
     }
+
+
+def car_park_places(references: list[str]) -> dict[str, AssetPlace]:
+    """Each car park by its name and commune (the alarm panel's wording), not its slug."""
+    rows = CarPark.objects.filter(reference__in=references).values_list(
+        "reference", "name", "commune_insee"
+    )
+    return {ref: AssetPlace(name=name, commune_insee=insee) for ref, name, insee in rows}
+
+
+def car_parks_counted(count: int) -> str:
+    return ngettext("%(n)d car park", "%(n)d car parks", count) % {"n": count}
+
+
+def feed_places(ids: list[str]) -> dict[str, AssetPlace]:
+    """Each mobility feed by its name (its alarms carry the feed's id)."""
+    wanted = [int(pk) for pk in ids if pk.isdigit()]
+    return {
+        str(pk): AssetPlace(name=name)
+        for pk, name in Feed.objects.filter(pk__in=wanted).values_list("pk", "name")
+    }
+
+
+def feeds_counted(count: int) -> str:
+    return ngettext("%(n)d feed", "%(n)d feeds", count) % {"n": count}

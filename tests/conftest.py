@@ -54,6 +54,7 @@ field_agent = _persona(Role.FIELD_AGENT, "aurelien")
 teleoperator = _persona(Role.TELEOPERATOR, "thea")
 police_officer = _persona(Role.POLICE, "paul")
 elected_official = _persona(Role.ELECTED_OFFICIAL, "elise")
+mobility_operator = _persona(Role.MOBILITY_OPERATOR, "mathis")
 
 
 @pytest.fixture

@@ -90,4 +90,22 @@ def alarm_search(
         alarms = alarms.filter(state=state)
     if since is not None:
         alarms = alarms.filter(raised_at__gte=since)
-    return [_alarm_row(alarm) for alarm in alarms.order_by("-raised_at", "-pk")[:limit]]
+    found = list(alarms.order_by("-raised_at", "-pk")[:limit])
+    # Read as the alarm panel reads them: the title in the page's language (it is stored in
+    # the language it was raised in), the equipment by its name and place, not its id.
+    from hypervisor.alarm_layer import AlarmLayer, alarm_features, asset_name_in_words
+
+    titles = AlarmLayer().vocabulary()["title"]["labels"]
+    features = {feature["id"]: feature for feature in alarm_features(found)}
+    rows = []
+    for alarm in found:
+        feature = features[str(alarm.pk)]
+        place = [asset_name_in_words(feature), feature["asset_street"], feature["asset_commune"]]
+        rows.append(
+            _alarm_row(alarm)
+            | {
+                "title": titles.get(alarm.kind, alarm.title),
+                "asset_label": " · ".join(part for part in place if part),
+            }
+        )
+    return rows

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from hypervisor import selectors, services
 from hypervisor.access import requires
 from hypervisor.forms import PERIODS, AuditFilterForm, KpiFilterForm
+from hypervisor.registry import registry
 from hypervisor.spreadsheet import defused_row
 
 
@@ -123,5 +124,15 @@ def elected_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hypervisor/elected.html",
-        {"board": board, "no_commune": _("No commune is attached to your account yet.")},
+        {
+            "board": board,
+            "no_commune": _("No commune is attached to your account yet."),
+            # The live rows arrive in the sender's language; the page relabels their codes
+            # in its own, as the control room does (static/js/vocabulary.js).
+            "vocabularies": {
+                layer.name: layer.vocabulary()
+                for layer in registry.layers()
+                if hasattr(layer, "vocabulary")
+            },
+        },
     )

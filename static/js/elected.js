@@ -2,6 +2,7 @@
 // in a table, kept live (read-only); the crisis zone over it, when there is one.
 import { LiveSocket } from "./live-socket.js";
 import { escapeHtml } from "./map-layers.js";
+import { localise } from "./vocabulary.js";
 
 const texts = JSON.parse(document.getElementById("elected-i18n").textContent);
 const body = document.getElementById("elected-incidents");
@@ -51,12 +52,12 @@ new LiveSocket("/ws/control/", {
     if (message.type === "snapshot") {
       incidents.clear();
       alarms.clear();
-      for (const feature of message.layers.incidents ?? []) incidents.set(feature.id, feature);
-      for (const feature of message.layers.alarms ?? []) alarms.set(feature.id, feature);
+      for (const feature of message.layers.incidents ?? []) incidents.set(feature.id, localise("incidents", feature));
+      for (const feature of message.layers.alarms ?? []) alarms.set(feature.id, localise("alarms", feature));
     } else if (message.type === "delta" && (message.layer === "incidents" || message.layer === "alarms")) {
       const layer = message.layer === "incidents" ? incidents : alarms;
       if (message.op === "remove") layer.delete(message.id);
-      else layer.set(message.id, message.feature);
+      else layer.set(message.id, localise(message.layer, message.feature));
     } else {
       return;
     }

@@ -112,6 +112,7 @@ PERSONAS = [
     "teleoperator",
     "police_officer",
     "elected_official",
+    "mobility_operator",
 ]
 
 
@@ -132,6 +133,25 @@ def test_every_page_a_role_reaches_has_no_serious_or_critical_violation(
     assert len(found) >= len(start)
     problems = {path: violations for path, violations in found.items() if violations}
     assert problems == {}, f"{persona}: {problems}"
+
+
+def test_the_crossroads_pages_are_legible_in_every_controller_state(
+    supervisor, open_page, asgi_server
+) -> None:
+    """The status badges (fault, flashing, normal…) keep 4.5:1 on their tinted background."""
+    from tests.traffic.factories import CrossroadFactory
+    from traffic.models import ControllerState
+
+    references = [CrossroadFactory(state=state).reference for state in ControllerState.values]
+    source = _axe_source()
+    page = open_page(width=1920, height=1080, username=supervisor.username)
+    assert page.goto(asgi_server.url + "/signalisation/").status == 200
+    assert page.locator('.badge[data-status="fault"]').count() == 1
+    found = {"/signalisation/": axe_violations(page, source)}
+    for path in (f"/signalisation/carrefours/{reference}/" for reference in references):
+        assert page.goto(asgi_server.url + path).status == 200
+        found[path] = axe_violations(page, source)
+    assert {path: v for path, v in found.items() if v} == {}
 
 
 def _tab_to(page: Any, selector: str, limit: int = 120) -> None:
@@ -165,7 +185,8 @@ def test_a_citizen_sends_a_report_with_the_keyboard_alone(city, open_page, asgi_
     _tab_to(page, "#report-form button[type=submit]:not([name])")
     page.keyboard.press("Enter")
     page.wait_for_url("**/suivi/**")
-    expect(page.locator("ul.messages li")).to_be_visible()  # the thanks, announced as status
+    # The thanks; the page's other status region only announces later changes.
+    expect(page.get_by_role("status").filter(has_text="Merci")).to_be_visible()
     assert axe_violations(page, _axe_source()) == []
 
 

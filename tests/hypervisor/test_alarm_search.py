@@ -61,3 +61,37 @@ def test_a_field_agent_cannot_search_alarms(field_agent) -> None:
     client = Client()
     client.login(username=field_agent.username, password=PASSWORD)
     assert client.get(reverse("alarm-search")).status_code == 403
+
+
+def test_the_alarm_search_in_english_reads_the_title_and_names_the_equipment(
+    operator, settings
+) -> None:
+    from hypervisor.models import AlarmRule
+    from tests.mobility.factories import CarParkFactory
+
+    AlarmRule.objects.create(
+        event_kind="test.car_park_stale",
+        action=AlarmRule.Action.RAISE,
+        alarm_kind="test-car-park-stale",
+        severity="minor",
+        title_fr="Parking : plus de données récentes",
+        title_en="Car park: no recent data",
+    )
+    CarParkFactory(reference="malraux", name="Parking Malraux")
+    now = timezone.now()
+    Alarm.objects.create(
+        kind="test-car-park-stale",
+        asset_type="car_park",
+        asset_id="malraux",
+        severity="minor",
+        title="Parking : plus de données récentes",
+        raised_at=now,
+        last_raised_at=now,
+    )
+    client = Client()
+    client.force_login(operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("alarm-search")).content.decode()
+    assert "<td>Car park: no recent data</td>" in page
+    assert "<td>Parking Malraux</td>" in page
+    assert "car_park:malraux" not in page

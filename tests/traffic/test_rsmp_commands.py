@@ -161,3 +161,34 @@ def test_an_operator_commands_a_controller_from_its_page(client, operator):
     )
     assert response.status_code == 302
     assert SignalCommand.objects.get().status == SignalCommand.Status.PENDING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected", "wrong"),
+    [
+        ("en", "Control mode: ", "Control mode : "),
+        ("fr", "Mode de contrôle : ", "Mode de contrôle:"),
+    ],
+)
+def test_the_crossroads_page_punctuates_the_control_mode_in_the_readers_language(
+    client, settings, operator, language, expected, wrong
+):
+    _mapped("CAR-411", "KK+AG0411")
+    client.force_login(operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("crossroad-detail", args=["CAR-411"])).content.decode()
+    assert expected in page
+    assert wrong not in page
+
+
+@pytest.mark.django_db
+def test_the_crossroads_page_names_who_sent_a_command_by_their_name(client, operator):
+    crossroad = _mapped("CAR-412", "KK+AG0412")
+    services.signal_command_request(
+        crossroad=crossroad, action="time_plan", time_plan=2, reason="Pointe", by=operator
+    )
+    client.force_login(operator)
+    page = client.get(reverse("crossroad-detail", args=["CAR-412"])).content.decode()
+    assert f"<td>{operator.get_full_name()}</td>" in page
+    assert f"<td>{operator.username}</td>" not in page
