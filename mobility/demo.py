@@ -28,7 +28,10 @@ def seed_car_parks(*, rng: random.Random, log: Callable[[str], None]) -> None:
         log("car parks already present")
         return
     if not replay.series_path().exists():
-        log(f"no car parks: {replay.series_path()} is missing (the replayed series is real data)")
+        log(
+            f"no car parks: {replay.series_path()} is missing (the replayed series is real data;"
+            " ONDIJON_REFERENCE_DATA_DIR names its folder)"
+        )
         return
     feed = Feed(
         name="DiviaPark — occupation des parkings",

@@ -192,3 +192,22 @@ def test_the_crossroads_page_names_who_sent_a_command_by_their_name(client, oper
     page = client.get(reverse("crossroad-detail", args=["CAR-412"])).content.decode()
     assert f"<td>{operator.get_full_name()}</td>" in page
     assert f"<td>{operator.username}</td>" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Refused by a supervisor"), ("fr", "Refusée par un superviseur")],
+)
+def test_a_commands_outcome_is_shown_in_the_readers_language(
+    client, settings, operator, supervisor, language, expected
+):
+    crossroad = _mapped("CAR-413", "KK+AG0413", main_axis=True)
+    command = services.signal_command_request(
+        crossroad=crossroad, action="yellow_flash", reason="Accident", by=operator
+    )
+    services.signal_command_confirm(command=command, by=supervisor, approve=False)
+    client.force_login(operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("crossroad-detail", args=["CAR-413"])).content.decode()
+    assert f" · {expected}\n" in page

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hypervisor import events
 from hypervisor.services import audit_record
@@ -367,7 +368,7 @@ def signal_command_confirm(*, command: SignalCommand, by: User, approve: bool) -
     command.status = SignalCommand.Status.PENDING if approve else SignalCommand.Status.REFUSED
     command.confirmed_by = by
     if not approve:
-        command.closed_at, command.outcome = timezone.now(), str(_("Refused by a supervisor"))
+        command.closed_at, command.outcome = timezone.now(), gettext_noop("Refused by a supervisor")
     command.save()
     audit_record(
         actor=by, action="signal.command.confirm" if approve else "signal.command.refuse",
@@ -412,7 +413,7 @@ def signal_command_fail(*, command_id: int, outcome: str) -> bool:
     command.save(update_fields=["status", "closed_at", "outcome"])
     audit_record(
         actor=None, action="signal.command.failed",
-        target=f"crossroad:{command.crossroad.reference}", summary=command.outcome,
+        target=f"crossroad:{command.crossroad.reference}", summary=_(command.outcome),
     )  # fmt: skip
     _command_event(command)
     return True
@@ -428,7 +429,7 @@ def _confirm_commands(crossroad: Crossroad, at: datetime) -> None:
     for command in crossroad.commands.select_for_update().filter(status=SignalCommand.Status.SENT):
         if _confirmed_by_status(command, crossroad):
             command.status, command.closed_at = SignalCommand.Status.CONFIRMED, at
-            command.outcome = str(_("Confirmed by the controller's status"))
+            command.outcome = gettext_noop("Confirmed by the controller's status")
             command.save(update_fields=["status", "closed_at", "outcome"])
             audit_record(
                 actor=None, action="signal.command.confirmed",
@@ -445,7 +446,8 @@ def signal_commands_time_out(*, now: datetime | None = None) -> int:
         status__in=[SignalCommand.Status.PENDING, SignalCommand.Status.SENT],
         requested_at__lt=cutoff,
     ).values_list("pk", flat=True)
-    reason = str(_("No confirmation from the controller in time"))
+    # Outcomes are kept as their message ids; the crossroads page shows them in its language.
+    reason = gettext_noop("No confirmation from the controller in time")
     return sum(signal_command_fail(command_id=pk, outcome=reason) for pk in list(late))
 
 
