@@ -31,9 +31,12 @@ typecheck: $(VENV)/.dev-deps
 
 # In parallel, one worker per core (PYTEST_WORKERS=0 runs in one process); tests.parallel
 # gives each worker a Redis database of its own, pytest-django a test database of its own.
+# The fault-injection tests then run alone: they kill workers and time recoveries, which
+# another worker's browser tests on the same cores would distort.
 PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-deps translations
-	PYTHONPATH=. $(VENV)/bin/pytest -p tests.parallel -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	PYTHONPATH=. $(VENV)/bin/pytest -p tests.parallel -n $(PYTEST_WORKERS) --dist worksteal -m "not faults" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m faults $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; (3, 11) <= v <= (3, 13) or sys.exit("OnDijon needs Python 3.11, 3.12 or 3.13; $(PYTHON) is " + sys.version.split()[0] + ". Name another: make run PYTHON=python3.12")'

@@ -131,6 +131,10 @@ def attempt_failed(attempt: Attempt) -> None:
         # Closed before the failure is counted: no attempt slips through in between.
         cache.set(_key("gate", attempt.name), 1, timeout=_delay(projected - limit))
     failures = _reserve(_key("failures", attempt.name), settings.LOGIN_LOCKOUT_SECONDS)
+    if failures >= limit:
+        # Two failures read the same count above: the one that reached the limit closes the
+        # gate now (add() keeps a gate already closed for longer).
+        cache.add(_key("gate", attempt.name), 1, timeout=_delay(failures - limit))
     if failures == limit:
         _lock(
             attempt.username_key or _key("username", attempt.name),

@@ -253,6 +253,9 @@ class SiteEmulator:
         await self.aggregated_changed()
 
     async def set_time_plan(self, plan: int, *, source: str) -> None:
+        # A plan chosen at the controller (its panel, a command) holds against the calendar.
+        if source != "calendar_clock":
+            self.forced_plan = True
         if plan == self.time_plan:
             return
         self.time_plan, self.plan_source = plan, source
