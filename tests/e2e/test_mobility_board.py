@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hypervisor.roles import Role
 from mobility.models import IncidentTransitImpact, TransportOperatorContact
@@ -40,9 +43,8 @@ def test_the_mobility_operator_sees_a_full_car_park_and_notifies_the_transport_o
     page.goto(f"{asgi_server.url}/mobilite/")
     assert "COMPLET" in page.get_by_test_id("car-parks").inner_text()  # badge in capitals
     # The map asked for the live layers and drew them.
-    page.wait_for_function(
-        "document.getElementById('map-updated').textContent.startsWith('Mis à jour')"
-    )
+    # (A locator, not wait_for_function: the page's CSP forbids evaluating strings.)
+    expect(page.locator("#map-updated")).to_have_text(re.compile(r"^Mis à jour"))
     assert page.locator("#mobility-map").get_attribute("data-drawn") == "1"
     page.get_by_role("button", name="Prévenir l'exploitant des transports").click()
     page.wait_for_load_state()
