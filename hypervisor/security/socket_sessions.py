@@ -59,7 +59,12 @@ class SessionBoundSocket:
     _session_group: str | None = None
 
     def still_allowed(self, user: Any) -> bool:
-        raise NotImplementedError
+        """Whether `user` (read again from the database) may still hold this socket.
+
+        Each consumer answers with its own access rule, the one it checked on connecting;
+        a consumer that forgot to would otherwise keep every socket open.
+        """
+        raise TypeError(f"{type(self).__name__} must say who may keep its socket open")
 
     def _session_key(self) -> str | None:
         session = self.scope.get("session")  # type: ignore[attr-defined]
